@@ -1,0 +1,55 @@
+# One command per task. `make run` and `make test` work on a fresh clone: they install what they need.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.9
+UV := .tools/bin/uv
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: install run migrate seed serve test lint format typecheck lock clean
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+# Dependencies come only from the hash-pinned lock file; the project itself is installed editable.
+$(VENV)/.installed: requirements.lock pyproject.toml | $(UV)
+	$(UV) venv --quiet --allow-existing --python $(PYTHON) $(VENV)
+	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes requirements.lock
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(BIN)/conditions-api migrate
+
+seed: migrate
+	$(BIN)/conditions-api seed
+
+# Migrating and seeding are no-ops when the database is current, so `run` always does both.
+run: seed
+	$(BIN)/conditions-api serve
+
+serve: install
+	$(BIN)/conditions-api serve
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+typecheck: install
+	$(BIN)/mypy
+
+test: lint typecheck
+	$(BIN)/pytest
+
+lock: | $(UV)
+	$(UV) pip compile --quiet --generate-hashes --python-version 3.11 --extra dev -o requirements.lock pyproject.toml
+
+clean:
+	rm -rf $(VENV) .tools .mypy_cache .ruff_cache .pytest_cache data

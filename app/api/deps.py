@@ -1,0 +1,68 @@
+"""Dependencies shared by the routes, as `Annotated` aliases so handlers stay short."""
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
+from sqlmodel import Session
+
+from app.core.config import Settings
+from app.core.errors import InvalidParam, InvalidParameters
+from app.queries.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    with Session(request.app.state.engine) as session:
+        yield session
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+LimitQuery = Annotated[
+    int,
+    Query(ge=1, le=MAX_LIMIT, description=f"Items per page (at most {MAX_LIMIT}).", examples=[DEFAULT_LIMIT]),
+]
+CursorQuery = Annotated[
+    str | None, Query(description="The `next_cursor` of the previous page; omit for the first page.")
+]
+
+
+def after_slug(cursor: CursorQuery = None) -> str | None:
+    return decode_cursor(cursor)
+
+
+AfterDep = Annotated[str | None, Depends(after_slug)]
+
+_allowed_params: dict[int, frozenset[str]] = {}
+
+
+def _query_param_names(dependant: Dependant) -> set[str]:
+    names = {param.alias for param in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_param_names(sub)
+    return names
+
+
+def reject_unknown_query_params(request: Request) -> None:
+    """A misspelt parameter (`limt=5`) is an error, not silently ignored."""
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute):
+        return
+    allowed = _allowed_params.get(id(route))
+    if allowed is None:
+        allowed = frozenset(_query_param_names(route.dependant))
+        _allowed_params[id(route)] = allowed
+    unknown = [name for name in dict.fromkeys(request.query_params.keys()) if name not in allowed]
+    if unknown:
+        accepted = ", ".join(sorted(allowed)) or "none"
+        errors = [InvalidParam(name=name, location="query", reason="unknown parameter") for name in unknown]
+        names = ", ".join(f"'{name}'" for name in unknown)
+        raise InvalidParameters(f"unknown query parameter {names}; this endpoint accepts: {accepted}.", errors=errors)

@@ -1,0 +1,15 @@
+"""The RFC 8288 `Link: <...>; rel="next"` header for paginated lists."""
+
+from fastapi import Request, Response
+
+from app.queries.pagination import encode_cursor
+
+
+def next_cursor(slugs: list[str], *, limit: int) -> str | None:
+    """A cursor after the last slug when the page is full (there may be more), else None."""
+    return encode_cursor(slugs[-1]) if len(slugs) == limit else None
+
+
+def set_next_link(request: Request, response: Response, cursor: str | None) -> None:
+    if cursor is not None:
+        response.headers["Link"] = f'<{request.url.include_query_params(cursor=cursor)}>; rel="next"'

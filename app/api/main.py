@@ -1,0 +1,11 @@
+"""The `/v1` router: every resource router, with the checks and error responses they share."""
+
+from fastapi import APIRouter, Depends
+
+from app.api.deps import reject_unknown_query_params
+from app.api.routes import causes, conditions, symptoms, treatments
+from app.core.errors import PROBLEM_RESPONSES
+
+api_router = APIRouter(prefix="/v1", dependencies=[Depends(reject_unknown_query_params)], responses=PROBLEM_RESPONSES)
+for module in (conditions, symptoms, causes, treatments):
+    api_router.include_router(module.router)

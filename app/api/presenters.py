@@ -1,0 +1,141 @@
+"""Turns loaded rows into the API's read models. Only reads relationships the queries loaded eagerly."""
+
+from collections.abc import Callable, Sequence
+from itertools import groupby
+from typing import TypeVar
+
+from app.models import Cause, Condition, Symptom, Treatment, TreatmentSection
+from app.models import public as api
+
+RefT = TypeVar("RefT")
+ItemT = TypeVar("ItemT")
+
+
+def condition_href(slug: str) -> str:
+    return f"/v1/conditions/{slug}"
+
+
+def condition_link(condition: Condition) -> api.Link:
+    return api.Link(slug=condition.slug, name=condition.name, href=condition_href(condition.slug))
+
+
+def symptom_ref(symptom: Symptom) -> api.SymptomRef:
+    return api.SymptomRef(slug=symptom.slug, name=symptom.name, href=f"/v1/symptoms/{symptom.slug}")
+
+
+def cause_ref(cause: Cause) -> api.CauseRef:
+    own_page = condition_link(cause.condition) if cause.condition_id is not None else None
+    return api.CauseRef(slug=cause.slug, name=cause.name, href=f"/v1/causes/{cause.slug}", condition=own_page)
+
+
+def treatment_ref(treatment: Treatment) -> api.TreatmentRef:
+    return api.TreatmentRef(
+        slug=treatment.slug, name=treatment.name, href=f"/v1/treatments/{treatment.slug}", kind=treatment.kind
+    )
+
+
+def _items(
+    links: Sequence[object],
+    ref: Callable[[object], RefT],
+    item: Callable[..., ItemT],
+) -> list[ItemT]:
+    """Groups link rows by position: the rows of one page item share its position, words and note."""
+    items = []
+    for _, group in groupby(links, key=lambda link: link.position):  # type: ignore[attr-defined]
+        rows = list(group)
+        items.append(item(text=rows[0].text, note=rows[0].note, terms=[ref(row) for row in rows]))  # type: ignore[attr-defined]
+    return items
+
+
+def condition_summary(condition: Condition) -> api.ConditionSummary:
+    return api.ConditionSummary(
+        slug=condition.slug,
+        name=condition.name,
+        href=condition_href(condition.slug),
+        summary=condition.summary,
+        specialty=condition.specialty,
+        body_area=condition.body_area,
+    )
+
+
+def condition_detail(condition: Condition) -> api.ConditionDetail:
+    treatments = [link for link in condition.treatment_links if link.section == TreatmentSection.treatment]
+    self_care = [link for link in condition.treatment_links if link.section == TreatmentSection.self_care]
+    duration = None
+    if condition.duration_min_days is not None and condition.duration_max_days is not None:
+        duration = api.Duration(
+            min_days=condition.duration_min_days,
+            max_days=condition.duration_max_days,
+            text=condition.duration_text or "",
+        )
+    return api.ConditionDetail(
+        **condition_summary(condition).model_dump(),
+        aliases=[alias.name for alias in condition.aliases],
+        description=condition.description,
+        duration=duration,
+        causes=api.CauseSection(
+            intro=condition.causes_intro,
+            items=_items(condition.cause_links, lambda link: cause_ref(link.cause), api.CauseItem),  # type: ignore[attr-defined]
+        ),
+        symptoms=api.SymptomSection(
+            intro=condition.symptoms_intro,
+            items=_items(condition.symptom_links, lambda link: symptom_ref(link.symptom), api.SymptomItem),  # type: ignore[attr-defined]
+        ),
+        treatments=api.TreatmentSection(
+            intro=condition.treatments_intro,
+            items=_items(treatments, lambda link: treatment_ref(link.treatment), api.TreatmentItem),  # type: ignore[attr-defined]
+        ),
+        self_care=api.TreatmentSection(
+            intro=condition.self_care_intro,
+            items=_items(self_care, lambda link: treatment_ref(link.treatment), api.TreatmentItem),  # type: ignore[attr-defined]
+        ),
+        faqs=[api.FaqEntry(question=faq.question, answer=faq.answer) for faq in condition.faqs],
+        codes=[api.Code(system=code.system, code=code.code, display=code.display) for code in condition.codes],
+        related=[condition_link(link.related) for link in condition.related_links],
+        review=api.Review(
+            status=condition.review_status,
+            last_reviewed=condition.last_reviewed,
+            next_review_due=condition.next_review_due,
+        ),
+        source=api.Source(
+            title=condition.source_title, url=condition.source_url, attribution=condition.source_attribution
+        ),
+        editor_notes=condition.editor_notes,
+        created_at=condition.created_at,
+        updated_at=condition.updated_at,
+    )
+
+
+def condition_uses(uses: Sequence[tuple[Condition, str, str | None]]) -> list[api.ConditionUse]:
+    return [
+        api.ConditionUse(slug=c.slug, name=c.name, href=condition_href(c.slug), text=text, note=note)
+        for c, text, note in uses
+    ]
+
+
+def symptom_summary(symptom: Symptom) -> api.SymptomSummary:
+    return api.SymptomSummary(**symptom_ref(symptom).model_dump(), aliases=symptom.aliases)
+
+
+def symptom_detail(symptom: Symptom, *, conditions: list[api.ConditionUse]) -> api.SymptomDetail:
+    return api.SymptomDetail(
+        **symptom_summary(symptom).model_dump(), description=symptom.description, conditions=conditions
+    )
+
+
+def cause_summary(cause: Cause) -> api.CauseSummary:
+    return api.CauseSummary(**cause_ref(cause).model_dump(), aliases=cause.aliases)
+
+
+def cause_detail(cause: Cause, *, conditions: list[api.ConditionUse]) -> api.CauseDetail:
+    return api.CauseDetail(**cause_summary(cause).model_dump(), description=cause.description, conditions=conditions)
+
+
+def treatment_summary(treatment: Treatment) -> api.TreatmentSummary:
+    return api.TreatmentSummary(**treatment_ref(treatment).model_dump(), aliases=treatment.aliases)
+
+
+def treatment_detail(treatment: Treatment, *, conditions: list[api.ConditionUse]) -> api.TreatmentDetail:
+    return api.TreatmentDetail(
+        **treatment_summary(treatment).model_dump(), description=treatment.description, conditions=conditions
+    )

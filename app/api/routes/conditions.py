@@ -1,0 +1,64 @@
+"""`/v1/conditions`: the condition list and the full condition record."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import RedirectResponse
+
+from app.api import presenters
+from app.api.deps import AfterDep, LimitQuery, SessionDep
+from app.api.links import next_cursor, set_next_link
+from app.core.errors import NotFound
+from app.models.public import ConditionDetail, ConditionPage
+from app.queries import conditions
+from app.queries.pagination import DEFAULT_LIMIT
+
+router = APIRouter(prefix="/conditions", tags=["conditions"])
+
+SlugList = Annotated[list[str], Query()]
+
+
+@router.get("", response_model=ConditionPage)
+def list_conditions(
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    after: AfterDep,
+    limit: LimitQuery = DEFAULT_LIMIT,
+    symptom: Annotated[
+        list[str], Query(description="Only conditions with this symptom (slug). Repeat to require several.")
+    ] = [],  # noqa: B006 (FastAPI copies defaults per request)
+    cause: Annotated[
+        list[str], Query(description="Only conditions with this cause (slug). Repeat to require several.")
+    ] = [],  # noqa: B006
+    treatment: Annotated[
+        list[str], Query(description="Only conditions with this treatment (slug). Repeat to require several.")
+    ] = [],  # noqa: B006
+    specialty: Annotated[
+        str | None,
+        Query(description="Only conditions of this specialty (case-insensitive).", examples=["Spine"]),
+    ] = None,
+) -> ConditionPage:
+    """List conditions, ordered by slug, filtered by symptoms, causes, treatments and specialty."""
+    filters = conditions.ConditionFilters(symptoms=symptom, causes=cause, treatments=treatment, specialty=specialty)
+    rows, total = conditions.list_conditions(session, filters=filters, after=after, limit=limit)
+    cursor = next_cursor([row.slug for row in rows], limit=limit)
+    set_next_link(request, response, cursor)
+    return ConditionPage(items=[presenters.condition_summary(row) for row in rows], next_cursor=cursor, total=total)
+
+
+@router.get(
+    "/{slug}",
+    response_model=ConditionDetail,
+    responses={301: {"description": "The slug is an alias (or differs in case): `Location` has the canonical URL."}},
+)
+def get_condition(slug: str, request: Request, session: SessionDep) -> ConditionDetail | RedirectResponse:
+    """Get the full record of a condition: causes, symptoms, treatments, FAQs, duration, codes, review data."""
+    condition = conditions.get_by_slug(session, slug=slug)
+    if condition is not None:
+        return presenters.condition_detail(condition)
+    canonical = conditions.canonical_slug(session, slug=slug)
+    if canonical is not None:
+        url = request.url.replace(path=presenters.condition_href(canonical))
+        return RedirectResponse(str(url), status_code=301)
+    raise NotFound(f"No condition has the slug or alias '{slug}'. GET /v1/conditions lists them.")

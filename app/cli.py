@@ -1,0 +1,71 @@
+"""The `conditions-api` command: migrate, seed and serve."""
+
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from app import migrations
+from app.content.errors import ContentErrors
+from app.content.seed import seed as seed_library
+from app.core.config import get_settings
+from app.core.db import create_db_engine
+from app.core.paths import SEED_DIR
+
+cli = typer.Typer(
+    help="conditions-api: serve structured medical condition knowledge.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+
+
+def _setup_logging() -> None:
+    logging.basicConfig(level=get_settings().log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+
+
+@cli.command()
+def migrate(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
+    """Bring the database schema to REVISION (default: the newest)."""
+    _setup_logging()
+    migrations.upgrade(get_settings().database_url, revision)
+
+
+@cli.command()
+def seed(
+    path: Annotated[Path, typer.Argument(help="Content folder (with conditions/ and vocabulary/).")] = SEED_DIR,
+) -> None:
+    """Load the content folder into the database in one transaction (upsert by slug, idempotent)."""
+    _setup_logging()
+    engine = create_db_engine(get_settings().database_url)
+    try:
+        report = seed_library(engine, path)
+    except ContentErrors as exc:
+        for error in exc.errors:
+            typer.echo(str(error), err=True)
+        typer.echo(f"seed: {len(exc.errors)} error(s); the database was not changed.", err=True)
+        raise typer.Exit(code=1) from exc
+    finally:
+        engine.dispose()
+    for name, counts in report.counts.items():
+        typer.echo(f"{name:>10}: {counts}")
+    typer.echo("seed: done." if report.changed else "seed: nothing to change.")
+
+
+@cli.command()
+def serve() -> None:
+    """Serve the API with uvicorn on HOST:PORT."""
+    settings = get_settings()
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level,
+    )
+
+
+def main() -> None:
+    sys.exit(cli())

@@ -1,0 +1,271 @@
+"""`conditions-api seed`: makes the database hold exactly what the content folder says, in one transaction.
+
+Rows are matched by slug. A condition whose file hash is unchanged is not touched (so re-seeding unchanged
+content changes nothing, `updated_at` included); a changed one gets its links, FAQs and codes rewritten;
+conditions and terms whose files are gone are deleted. Any content error stops the run before it writes.
+"""
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, cast
+
+from sqlalchemy import Engine, delete, insert
+from sqlmodel import Session, col, select
+
+from app.content.library import Library, load_library
+from app.content.parser import ParsedCondition, ParsedTerm
+from app.content.schema import ConditionDocument, TermIn
+from app.content.slugs import slugify
+from app.core.db import is_sqlite
+from app.models import (
+    Cause,
+    Condition,
+    ConditionAlias,
+    ConditionCause,
+    ConditionCode,
+    ConditionRelated,
+    ConditionSymptom,
+    ConditionTreatment,
+    Faq,
+    Symptom,
+    Treatment,
+    TreatmentSection,
+)
+
+TermTable = type[Symptom] | type[Cause] | type[Treatment]
+CHILD_TABLES = (
+    ConditionAlias,
+    ConditionSymptom,
+    ConditionCause,
+    ConditionTreatment,
+    Faq,
+    ConditionCode,
+    ConditionRelated,
+)
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged, {self.deleted} deleted"
+
+
+@dataclass
+class SeedReport:
+    counts: dict[str, Counts] = field(default_factory=dict)
+
+    @property
+    def changed(self) -> bool:
+        return any(c.created or c.updated or c.deleted for c in self.counts.values())
+
+
+def content_hash(document: ConditionDocument) -> str:
+    canonical = json.dumps(document.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def seed(engine: Engine, root: Path, *, now: datetime | None = None) -> SeedReport:
+    """Load the folder at `root` into the database; raises ContentErrors (writing nothing) if it is invalid."""
+    library = load_library(root)
+    now = now or datetime.now(UTC)
+    with Session(engine) as session, session.begin():
+        if is_sqlite(str(engine.url)):
+            # Take the write lock now, so reads below see the state this transaction writes over.
+            session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+        return _write(session, library, now)
+
+
+def _write(session: Session, library: Library, now: datetime) -> SeedReport:
+    report = SeedReport()
+    symptom_ids, report.counts["symptoms"] = _upsert_terms(session, Symptom, library.symptoms)
+    cause_ids, report.counts["causes"] = _upsert_terms(session, Cause, library.causes)
+    treatment_ids, report.counts["treatments"] = _upsert_terms(session, Treatment, library.treatments)
+
+    conditions = Counts()
+    wanted = {parsed.document.front.slug for parsed in library.conditions}
+    existing = {row.slug: row for row in session.exec(select(Condition))}
+    gone = [row.id for slug, row in existing.items() if slug not in wanted]
+    if gone:
+        session.execute(delete(Condition).where(col(Condition.id).in_(gone)))
+        conditions.deleted = len(gone)
+
+    changed: list[tuple[Condition, ConditionDocument]] = []
+    for parsed in library.conditions:
+        document = parsed.document
+        digest = content_hash(document)
+        row = existing.get(document.front.slug)
+        if row is not None and row.content_hash == digest:
+            conditions.unchanged += 1
+            continue
+        if row is None:
+            row = Condition(created_at=now, **_condition_fields(parsed, digest, now))
+            session.add(row)
+            conditions.created += 1
+        else:
+            for name, value in _condition_fields(parsed, digest, now).items():
+                setattr(row, name, value)
+            conditions.updated += 1
+        changed.append((row, document))
+    session.flush()
+    report.counts["conditions"] = conditions
+
+    condition_ids = {slug: row.id for slug, row in existing.items() if row.id not in gone}
+    condition_ids.update({row.slug: row.id for row, _ in changed})
+    changed_ids = [row.id for row, _ in changed]
+    # Delete every changed condition's children before inserting any, so an alias may move between them.
+    for table in CHILD_TABLES:
+        session.execute(delete(table).where(table.condition_id.in_(changed_ids)))  # type: ignore[attr-defined]
+    for row, document in changed:
+        assert row.id is not None
+        _insert_children(session, row.id, document, symptom_ids, cause_ids, treatment_ids, condition_ids)
+
+    causes_by_slug = {row.slug: row for row in session.exec(select(Cause))}
+    for parsed_cause in library.causes:
+        target = parsed_cause.term.condition
+        causes_by_slug[parsed_cause.term.slug].condition_id = condition_ids[target] if target else None
+
+    vocabularies: tuple[tuple[TermTable, Sequence[ParsedTerm[Any]], str], ...] = (
+        (Symptom, library.symptoms, "symptoms"),
+        (Cause, library.causes, "causes"),
+        (Treatment, library.treatments, "treatments"),
+    )
+    for term_table, terms, key in vocabularies:
+        report.counts[key].deleted = _delete_missing_terms(session, term_table, {t.term.slug for t in terms})
+    session.flush()
+    return report
+
+
+def _term_fields(term: TermIn) -> dict[str, Any]:
+    return term.model_dump(exclude={"condition"})
+
+
+def _upsert_terms(
+    session: Session, table: TermTable, terms: Sequence[ParsedTerm[Any]]
+) -> tuple[dict[str, int], Counts]:
+    counts = Counts()
+    existing = {row.slug: cast(Symptom | Cause | Treatment, row) for row in session.exec(select(table))}
+    for parsed in terms:
+        fields = _term_fields(parsed.term)
+        row = existing.get(parsed.term.slug)
+        if row is None:
+            row = table(**fields)
+            session.add(row)
+            existing[row.slug] = row
+            counts.created += 1
+        elif any(getattr(row, name) != value for name, value in fields.items()):
+            for name, value in fields.items():
+                setattr(row, name, value)
+            counts.updated += 1
+        else:
+            counts.unchanged += 1
+    session.flush()
+    return {slug: row.id for slug, row in existing.items() if row.id is not None}, counts
+
+
+def _delete_missing_terms(session: Session, table: TermTable, wanted: set[str]) -> int:
+    result = session.execute(delete(table).where(table.slug.not_in(wanted)))  # type: ignore[attr-defined]
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def _condition_fields(parsed: ParsedCondition, digest: str, now: datetime) -> dict[str, Any]:
+    doc = parsed.document
+    front = doc.front
+    return {
+        "slug": front.slug,
+        "name": front.name,
+        "summary": front.summary,
+        "description": doc.description,
+        "specialty": front.specialty,
+        "body_area": front.body_area,
+        "duration_min_days": front.duration.min_days if front.duration else None,
+        "duration_max_days": front.duration.max_days if front.duration else None,
+        "duration_text": front.duration.text if front.duration else None,
+        "causes_intro": doc.causes.intro,
+        "symptoms_intro": doc.symptoms.intro,
+        "treatments_intro": doc.treatments.intro,
+        "self_care_intro": doc.self_care.intro,
+        "editor_notes": list(front.editor_notes),
+        "review_status": front.review.status,
+        "last_reviewed": front.review.last_reviewed,
+        "next_review_due": front.review.next_review_due,
+        "source_title": front.source.title,
+        "source_url": front.source.url,
+        "source_attribution": front.source.attribution,
+        "content_hash": digest,
+        "updated_at": now,
+    }
+
+
+def _insert_children(
+    session: Session,
+    condition_id: int,
+    doc: ConditionDocument,
+    symptom_ids: dict[str, int],
+    cause_ids: dict[str, int],
+    treatment_ids: dict[str, int],
+    condition_ids: dict[str, int | None],
+) -> None:
+    def rows(table: Any, values: list[dict[str, Any]]) -> None:
+        if values:
+            session.execute(insert(table), values)
+
+    def links(part: Any, ids: dict[str, int], key: str, **extra: Any) -> list[dict[str, Any]]:
+        return [
+            {
+                "condition_id": condition_id,
+                key: ids[slug],
+                "position": position,
+                "term_position": term_position,
+                "text": item.text,
+                "note": item.note,
+                **extra,
+            }
+            for position, item in enumerate(part.items, start=1)
+            for term_position, slug in enumerate(item.terms, start=1)
+        ]
+
+    front = doc.front
+    rows(
+        ConditionAlias,
+        [
+            {"condition_id": condition_id, "slug": slugify(alias), "name": alias, "position": i}
+            for i, alias in enumerate(front.aliases, start=1)
+        ],
+    )
+    rows(ConditionSymptom, links(doc.symptoms, symptom_ids, "symptom_id"))
+    rows(ConditionCause, links(doc.causes, cause_ids, "cause_id"))
+    rows(
+        ConditionTreatment,
+        links(doc.treatments, treatment_ids, "treatment_id", section=TreatmentSection.treatment)
+        + links(doc.self_care, treatment_ids, "treatment_id", section=TreatmentSection.self_care),
+    )
+    rows(
+        Faq,
+        [
+            {"condition_id": condition_id, "position": i, "question": faq.question, "answer": faq.answer}
+            for i, faq in enumerate(doc.faqs, start=1)
+        ],
+    )
+    rows(
+        ConditionCode,
+        [
+            {"condition_id": condition_id, "position": i, **code.model_dump()}
+            for i, code in enumerate(front.codes, start=1)
+        ],
+    )
+    rows(
+        ConditionRelated,
+        [
+            {"condition_id": condition_id, "related_id": condition_ids[slug], "position": i}
+            for i, slug in enumerate(front.related, start=1)
+        ],
+    )

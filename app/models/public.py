@@ -1,0 +1,200 @@
+"""What the API returns: typed read models, separate from the tables so the wire format is deliberate."""
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.models.base import ReviewStatus, TreatmentKind
+
+
+class ReadModel(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Link(ReadModel):
+    """A named reference to another resource of this API."""
+
+    slug: str = Field(examples=["lumbar-muscle-spasm"])
+    name: str = Field(examples=["Lumbar muscle spasm"])
+    href: str = Field(
+        description="Path of the resource on this server.", examples=["/v1/conditions/lumbar-muscle-spasm"]
+    )
+
+
+class SymptomRef(Link):
+    pass
+
+
+class CauseRef(Link):
+    condition: Link | None = Field(
+        default=None, description="The condition page of this cause, when the cause is itself a condition."
+    )
+
+
+class TreatmentRef(Link):
+    kind: TreatmentKind = Field(examples=["medication"])
+
+
+class _Item(ReadModel):
+    text: str = Field(description="The page's own words for this item.", examples=["Pain medication."])
+    note: str | None = Field(default=None, description="An editor's note on the item, if any.")
+
+
+class SymptomItem(_Item):
+    terms: list[SymptomRef] = Field(description="The vocabulary symptoms this item names, in order.")
+
+
+class CauseItem(_Item):
+    terms: list[CauseRef] = Field(description="The vocabulary causes this item names, in order.")
+
+
+class TreatmentItem(_Item):
+    terms: list[TreatmentRef] = Field(description="The vocabulary treatments this item names, in order.")
+
+
+class SymptomSection(ReadModel):
+    intro: str | None = Field(default=None, description="The section's lead-in text (Markdown).")
+    items: list[SymptomItem]
+
+
+class CauseSection(ReadModel):
+    intro: str | None = Field(default=None, description="The section's lead-in text (Markdown).")
+    items: list[CauseItem]
+
+
+class TreatmentSection(ReadModel):
+    intro: str | None = Field(default=None, description="The section's lead-in text (Markdown).")
+    items: list[TreatmentItem]
+
+
+class Duration(ReadModel):
+    """How long the condition typically lasts."""
+
+    min_days: int = Field(examples=[21])
+    max_days: int = Field(examples=[28])
+    text: str = Field(
+        description="The duration in words, as the source gives it.", examples=["about three to four weeks"]
+    )
+
+
+class Review(ReadModel):
+    status: ReviewStatus = Field(description="`draft` until a clinician has reviewed the entry.")
+    last_reviewed: date
+    next_review_due: date
+
+
+class Source(ReadModel):
+    title: str
+    url: str | None = None
+    attribution: str
+
+
+class Code(ReadModel):
+    system: str = Field(examples=["ICD-10-CM"])
+    code: str = Field(examples=["M62.830"])
+    display: str = Field(examples=["Muscle spasm of back"])
+
+
+class FaqEntry(ReadModel):
+    question: str = Field(examples=["How Long Do Lumbar Muscle Spasms Last?"])
+    answer: str = Field(description="The answer as Markdown.")
+
+
+class ConditionSummary(Link):
+    """A condition in a list: enough to show a row and follow the link."""
+
+    summary: str
+    specialty: str = Field(examples=["Spine"])
+    body_area: str = Field(examples=["Lower back"])
+
+
+class ConditionDetail(ConditionSummary):
+    """Everything known about one condition."""
+
+    aliases: list[str] = Field(description="Other names people use; each also works as a URL slug.")
+    description: str = Field(description="Markdown.")
+    duration: Duration | None
+    causes: CauseSection
+    symptoms: SymptomSection
+    treatments: TreatmentSection = Field(description="What clinicians may recommend or perform.")
+    self_care: TreatmentSection = Field(description="What patients can do themselves.")
+    faqs: list[FaqEntry]
+    codes: list[Code]
+    related: list[Link]
+    review: Review
+    source: Source
+    editor_notes: list[str] = Field(
+        description="Editors' remarks on the source text, e.g. where it contradicts itself."
+    )
+    created_at: datetime
+    updated_at: datetime
+
+
+class ConditionUse(Link):
+    """A condition that lists a term, with its own words for it."""
+
+    text: str
+    note: str | None = None
+
+
+class TermSummary(Link):
+    aliases: list[str]
+
+
+class TermDetail(TermSummary):
+    description: str | None
+    conditions: list[ConditionUse] = Field(description="The conditions that list this term.")
+
+
+class SymptomSummary(TermSummary):
+    pass
+
+
+class SymptomDetail(TermDetail):
+    pass
+
+
+class CauseSummary(TermSummary):
+    condition: Link | None = Field(default=None, description="The cause's own condition page, if it has one.")
+
+
+class CauseDetail(TermDetail):
+    condition: Link | None = Field(default=None, description="The cause's own condition page, if it has one.")
+
+
+class TreatmentSummary(TermSummary):
+    kind: TreatmentKind
+
+
+class TreatmentDetail(TermDetail):
+    kind: TreatmentKind
+
+
+class Page(ReadModel):
+    next_cursor: str | None = Field(description="Pass as `cursor` to get the next page; null on the last page.")
+    total: int = Field(description="How many items match, over all pages.")
+
+
+class ConditionPage(Page):
+    items: list[ConditionSummary]
+
+
+class SymptomPage(Page):
+    items: list[SymptomSummary]
+
+
+class CausePage(Page):
+    items: list[CauseSummary]
+
+
+class TreatmentPage(Page):
+    items: list[TreatmentSummary]
+
+
+class Health(ReadModel):
+    status: str = Field(examples=["ok"])
+
+
+class Readiness(ReadModel):
+    status: str = Field(examples=["ready"])
+    revision: str = Field(description="The database's migration revision.", examples=["0001"])

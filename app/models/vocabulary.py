@@ -1,0 +1,40 @@
+"""The shared vocabulary: one row per symptom, cause or treatment, used by every condition that lists it."""
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy import JSON, CheckConstraint, Column
+from sqlmodel import Field, Relationship, SQLModel
+
+from app.models.base import TreatmentKind, enum_values
+
+if TYPE_CHECKING:
+    from app.models.condition import Condition
+
+
+class TermBase(SQLModel):
+    slug: str = Field(unique=True, max_length=120)
+    name: str
+    description: str | None = None
+
+
+class Symptom(TermBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    aliases: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class Cause(TermBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    aliases: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # A cause that is itself a condition ("Herniated disc") points at its page, so the knowledge is a graph.
+    condition_id: int | None = Field(default=None, foreign_key="condition.id", ondelete="SET NULL", index=True)
+    condition: "Condition" = Relationship(sa_relationship_kwargs={"lazy": "raise"})
+
+
+class Treatment(TermBase, table=True):
+    __table_args__ = (
+        CheckConstraint("kind IN ('self-care','medication','procedure','therapy','device')", name="kind"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    aliases: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    kind: TreatmentKind = Field(index=True, sa_type=enum_values(TreatmentKind))

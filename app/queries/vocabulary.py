@@ -1,0 +1,73 @@
+"""Reads of the shared vocabulary (symptoms, causes, treatments), one set of functions for all three."""
+
+from dataclasses import dataclass
+from typing import Any, cast
+
+from sqlalchemy import func
+from sqlalchemy.orm import joinedload
+from sqlmodel import Session, col, select
+
+from app.models import (
+    Cause,
+    Condition,
+    ConditionCause,
+    ConditionSymptom,
+    ConditionTreatment,
+    Symptom,
+    Treatment,
+)
+
+Term = Symptom | Cause | Treatment
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """One kind of term: its table and the link table that ties it to conditions."""
+
+    name: str  # singular, as in URLs and messages
+    table: type[Symptom] | type[Cause] | type[Treatment]
+    link: type[ConditionSymptom] | type[ConditionCause] | type[ConditionTreatment]
+    link_column: Any
+
+
+SYMPTOMS = Vocabulary("symptom", Symptom, ConditionSymptom, col(ConditionSymptom.symptom_id))
+CAUSES = Vocabulary("cause", Cause, ConditionCause, col(ConditionCause.cause_id))
+TREATMENTS = Vocabulary("treatment", Treatment, ConditionTreatment, col(ConditionTreatment.treatment_id))
+
+
+def _options(vocabulary: Vocabulary) -> list[Any]:
+    return [joinedload(Cause.condition)] if vocabulary.table is Cause else []  # type: ignore[arg-type]
+
+
+def get_by_slug(session: Session, vocabulary: Vocabulary, *, slug: str) -> Term | None:
+    table = vocabulary.table
+    statement = select(table).where(col(table.slug) == slug).options(*_options(vocabulary))
+    # mypy joins the three table types to their base class; the row is one of them.
+    return cast(Term | None, session.exec(statement).first())
+
+
+def list_terms(
+    session: Session, vocabulary: Vocabulary, *, after: str | None, limit: int, **equals: object
+) -> tuple[list[Term], int]:
+    """One page of terms ordered by slug, with optional equality filters on columns (e.g. kind=...)."""
+    table = vocabulary.table
+    clauses = [col(getattr(table, column)) == value for column, value in equals.items() if value is not None]
+    total = session.exec(select(func.count()).select_from(table).where(*clauses)).one()
+    statement = select(table).where(*clauses).order_by(col(table.slug)).limit(limit).options(*_options(vocabulary))
+    if after is not None:
+        statement = statement.where(col(table.slug) > after)
+    return cast(list[Term], list(session.exec(statement))), total
+
+
+def conditions_using(
+    session: Session, vocabulary: Vocabulary, *, term_id: int
+) -> list[tuple[Condition, str, str | None]]:
+    """The conditions that list the term, with their words for it, by condition name."""
+    link = vocabulary.link
+    statement = (
+        select(Condition, col(link.text), col(link.note))
+        .join(link, col(link.condition_id) == col(Condition.id))
+        .where(vocabulary.link_column == term_id)
+        .order_by(col(Condition.name), col(Condition.slug), col(link.position))
+    )
+    return [(condition, text, note) for condition, text, note in session.exec(statement)]

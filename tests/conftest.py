@@ -1,0 +1,93 @@
+"""Fixtures: real SQLite files built by the real migrations and seed pipeline, one copy per test."""
+
+import inspect
+import shutil
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import Engine
+
+from app import migrations
+from app.content.seed import seed
+from app.core.config import Settings
+from app.core.db import create_db_engine
+from app.core.paths import SEED_DIR
+from app.main import create_app
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run every `async def` test under anyio, without a marker on each."""
+    for item in items:
+        if isinstance(item, pytest.Function) and inspect.iscoroutinefunction(item.function):
+            item.add_marker(pytest.mark.anyio)
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def build_database(path: Path, content: Path = SEED_DIR) -> None:
+    """Migrate an empty file to head and seed it, exactly as `make run` does."""
+    url = sqlite_url(path)
+    migrations.upgrade(url)
+    engine = create_db_engine(url)
+    try:
+        seed(engine, content)
+    finally:
+        engine.dispose()  # closing the last connection checkpoints the WAL into the main file
+
+
+@pytest.fixture(scope="session")
+def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "conditions.db"
+    build_database(path)
+    return path
+
+
+@pytest.fixture
+def db_path(seeded_template: Path, tmp_path: Path) -> Path:
+    """A private copy of the seeded database, so each test can assert exact counts."""
+    path = tmp_path / "conditions.db"
+    shutil.copyfile(seeded_template, path)
+    return path
+
+
+@pytest.fixture
+def db_url(db_path: Path) -> str:
+    return sqlite_url(db_path)
+
+
+@pytest.fixture
+def write_engine(db_url: str) -> Iterator[Engine]:
+    engine = create_db_engine(db_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def app(db_url: str) -> FastAPI:
+    return create_app(Settings(database_url=db_url))
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield client
+    app.state.engine.dispose()
+
+
+@pytest.fixture
+def content_copy(tmp_path: Path) -> Path:
+    """An editable copy of the seed folder, for tests that change content."""
+    target = tmp_path / "seed"
+    shutil.copytree(SEED_DIR, target)
+    return target
