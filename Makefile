@@ -12,10 +12,11 @@ $(UV):
 	$(PYTHON) -m venv .tools
 	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
-# Dependencies come only from the hash-pinned lock file; the project itself is installed editable.
-$(VENV)/.installed: requirements.lock pyproject.toml | $(UV)
+# Dependencies come only from the hash-pinned lock files (requirements.lock: runtime, used by the Dockerfile;
+# requirements-dev.lock: runtime + test tools); the project itself is installed editable.
+$(VENV)/.installed: requirements-dev.lock pyproject.toml | $(UV)
 	$(UV) venv --quiet --allow-existing --python $(PYTHON) $(VENV)
-	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes requirements.lock
+	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes requirements-dev.lock
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $@
 
@@ -49,7 +50,8 @@ test: lint typecheck
 	$(BIN)/pytest
 
 lock: | $(UV)
-	$(UV) pip compile --quiet --generate-hashes --python-version 3.11 --extra dev -o requirements.lock pyproject.toml
+	$(UV) pip compile --quiet --generate-hashes --python-version 3.11 -o requirements.lock pyproject.toml
+	$(UV) pip compile --quiet --generate-hashes --python-version 3.11 --extra dev -o requirements-dev.lock pyproject.toml
 
 clean:
 	rm -rf $(VENV) .tools .mypy_cache .ruff_cache .pytest_cache data

@@ -10,6 +10,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from app import __version__, migrations
 from app.api.docs import install_docs
 from app.api.main import api_router
+from app.api.openapi import install_openapi
 from app.api.routes import health, problems
 from app.core.config import Settings, get_settings
 from app.core.db import create_db_engine
@@ -81,4 +82,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api_router)
     app.include_router(problems.router)
     install_docs(app)
+    install_openapi(app)
     return app

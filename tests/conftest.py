@@ -1,6 +1,5 @@
 """Fixtures: real SQLite files built by the real migrations and seed pipeline, one copy per test."""
 
-import inspect
 import shutil
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -18,15 +17,9 @@ from app.core.paths import SEED_DIR
 from app.main import create_app
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run every `async def` test under anyio, without a marker on each."""
-    for item in items:
-        if isinstance(item, pytest.Function) and inspect.iscoroutinefunction(item.function):
-            item.add_marker(pytest.mark.anyio)
-
-
 @pytest.fixture
 def anyio_backend() -> str:
+    """Async tests (modules marked `pytestmark = pytest.mark.anyio`) run on asyncio."""
     return "asyncio"
 
 

@@ -22,7 +22,11 @@ def load_with_lines(text: str, first_line: int) -> tuple[Any, dict[Path_, int]]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + (mark.line if mark else 0)
-        raise YamlSyntaxError(line, f"invalid YAML: {exc.problem or exc.context}") from exc
+        message = f"invalid YAML: {exc.problem or exc.context}"
+        if exc.context and exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
+            # The mistake is often where the construct began (an unclosed bracket), not where it was noticed.
+            message += f" ({exc.context} started at line {first_line + exc.context_mark.line})"
+        raise YamlSyntaxError(line, message) from exc
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(first_line, f"invalid YAML: {exc}") from exc
     lines: dict[Path_, int] = {(): first_line}

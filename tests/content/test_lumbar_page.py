@@ -4,6 +4,7 @@ import json
 import re
 
 import httpx
+import pytest
 
 from app.core.paths import SEED_DIR
 
@@ -15,6 +16,8 @@ HEADINGS = {
     "Symptoms of Lumbar Muscle Spasm",
     "Treatment of Lumbar Muscle Spasm",
 }
+
+pytestmark = pytest.mark.anyio
 
 
 async def get_page(client: httpx.AsyncClient) -> dict:  # type: ignore[type-arg]

@@ -59,6 +59,7 @@ def get_condition(slug: str, request: Request, session: SessionDep) -> Condition
         return presenters.condition_detail(condition)
     canonical = conditions.canonical_slug(session, slug=slug)
     if canonical is not None:
-        url = request.url.replace(path=presenters.condition_href(canonical))
-        return RedirectResponse(str(url), status_code=301)
+        # A relative Location stays right behind proxies that rewrite the host.
+        query = f"?{request.url.query}" if request.url.query else ""
+        return RedirectResponse(presenters.condition_href(canonical) + query, status_code=301)
     raise NotFound(f"No condition has the slug or alias '{slug}'. GET /v1/conditions lists them.")

@@ -1,0 +1,75 @@
+"""The OpenAPI document: error bodies documented as `application/problem+json`, and examples taken from
+the database the server runs on, so they show real seeded content and cannot drift from it."""
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session, col, select
+
+from app.api import presenters
+from app.core.errors import PROBLEM_MEDIA_TYPE
+from app.models import Condition
+from app.models.public import ConditionPage
+from app.queries import conditions, vocabulary
+from app.queries.vocabulary import Vocabulary
+
+JsonObject = dict[str, Any]
+
+
+def _problem_media_type(schema: JsonObject) -> None:
+    for path in schema.get("paths", {}).values():
+        for operation in path.values():
+            for status, response in operation.get("responses", {}).items():
+                content = response.get("content", {})
+                if status.isdigit() and int(status) >= 400 and "application/json" in content:
+                    content[PROBLEM_MEDIA_TYPE] = content.pop("application/json")
+
+
+def _seed_examples(session: Session) -> dict[str, JsonObject]:
+    """One real example per read model, from the first rows of the database."""
+    examples: dict[str, JsonObject] = {}
+    first = session.exec(select(col(Condition.slug)).order_by(col(Condition.slug)).limit(1)).first()
+    condition = conditions.get_by_slug(session, slug=first) if first else None
+    if condition is not None:
+        summary = presenters.condition_summary(condition)
+        examples["ConditionDetail"] = presenters.condition_detail(condition).model_dump(mode="json")
+        examples["ConditionPage"] = ConditionPage(items=[summary], next_cursor=None, total=1).model_dump(mode="json")
+    builders: tuple[tuple[Vocabulary, str, Callable[..., Any]], ...] = (
+        (vocabulary.SYMPTOMS, "SymptomDetail", presenters.symptom_detail),
+        (vocabulary.CAUSES, "CauseDetail", presenters.cause_detail),
+        (vocabulary.TREATMENTS, "TreatmentDetail", presenters.treatment_detail),
+    )
+    for vocab, name, build in builders:
+        terms, _ = vocabulary.list_terms(session, vocab, after=None, limit=1)
+        if terms and terms[0].id is not None:
+            uses = vocabulary.conditions_using(session, vocab, term_id=terms[0].id)
+            examples[name] = build(terms[0], conditions=presenters.condition_uses(uses)).model_dump(mode="json")
+    return examples
+
+
+def install_openapi(app: FastAPI) -> None:
+    def openapi() -> JsonObject:
+        if app.openapi_schema is None:
+            schema = get_openapi(
+                title=app.title,
+                version=app.version,
+                description=app.description,
+                routes=app.routes,
+                tags=app.openapi_tags,
+                license_info=app.license_info,
+            )
+            _problem_media_type(schema)
+            try:
+                with Session(app.state.engine) as session:
+                    examples = _seed_examples(session)
+            except SQLAlchemyError:
+                examples = {}  # an unmigrated database still gets its docs, without examples
+            for name, example in examples.items():
+                schema["components"]["schemas"][name]["examples"] = [example]
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -1,0 +1,48 @@
+"""The docs work offline and the OpenAPI document describes every endpoint with examples from the seed."""
+
+import re
+
+import httpx
+import pytest
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.mark.parametrize("page", ["/docs", "/redoc"])
+async def test_docs_pages_load_only_local_assets(client: httpx.AsyncClient, page: str) -> None:
+    response = await client.get(page)
+    assert response.status_code == 200
+    urls = re.findall(r'(?:src|href)="([^"]+)"', response.text)
+    assert urls, "the page references its assets"
+    for url in urls:
+        assert url.startswith("/"), f"{url} is not served by this app"
+        asset = await client.get(url)
+        assert asset.status_code == 200 and len(asset.content) > 1000
+    assert "fonts.googleapis.com" not in response.text
+
+
+async def test_openapi_describes_every_operation(client: httpx.AsyncClient) -> None:
+    schema = (await client.get("/openapi.json")).json()
+    assert schema["info"]["title"] == "conditions-api"
+    assert schema["info"]["version"] == "0.1.0"
+    assert all(tag["description"] for tag in schema["tags"])
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            where = f"{method.upper()} {path}"
+            assert operation.get("summary"), where
+            assert operation.get("description"), where
+            assert operation["tags"], where
+            ok = operation["responses"]["200"]["content"]["application/json"]["schema"]
+            assert "$ref" in ok, where
+            for status, response in operation["responses"].items():
+                if int(status) >= 400:
+                    assert list(response["content"]) == ["application/problem+json"], where
+
+
+async def test_openapi_examples_are_the_seeded_content(client: httpx.AsyncClient) -> None:
+    schemas = (await client.get("/openapi.json")).json()["components"]["schemas"]
+    example = schemas["ConditionDetail"]["examples"][0]
+    live = (await client.get("/v1/conditions/lumbar-muscle-spasm")).json()
+    assert example == live
+    assert schemas["SymptomDetail"]["examples"][0]["slug"] == "burning-sensation"
+    assert schemas["TreatmentDetail"]["examples"][0]["conditions"]

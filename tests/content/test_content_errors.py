@@ -1,0 +1,137 @@
+"""Each kind of bad content file: the error names file and line, and the database keeps its content."""
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from app.content.errors import ContentErrors
+from app.content.seed import seed
+from tests.content.test_seed import LUMBAR, dump
+from tests.factories import write_condition
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def line_of(path: Path, needle: str) -> int:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in {path}")
+
+
+def unknown_field(root: Path) -> tuple[Path, str]:
+    path = root / LUMBAR
+    replace_in(path, "body_area: Lower back\n", "body_area: Lower back\ncolour: red\n")
+    return path, f":{line_of(path, 'colour: red')}: unknown field 'colour'"
+
+
+def missing_name(root: Path) -> tuple[Path, str]:
+    path = root / LUMBAR
+    replace_in(path, "name: Lumbar muscle spasm\n", "")
+    return path, ":1: missing required field 'name'"
+
+
+def wrong_type(root: Path) -> tuple[Path, str]:
+    path = root / LUMBAR
+    replace_in(path, "min_days: 21", "min_days: three")
+    return path, f":{line_of(path, 'min_days: three')}: duration.min_days: Input should be a valid integer"
+
+
+def duplicate_slug(root: Path) -> tuple[Path, str]:
+    path = root / "conditions" / "zz-copy.md"
+    path.write_text((root / LUMBAR).read_text(encoding="utf-8"), encoding="utf-8")
+    return path, ":2: duplicate slug or alias 'lumbar-muscle-spasm' (first at lumbar-muscle-spasm.md:2)"
+
+
+def cause_to_missing_condition(root: Path) -> tuple[Path, str]:
+    path = root / "vocabulary" / "causes.yaml"
+    replace_in(path, "  name: Herniated disc\n", "  name: Herniated disc\n  condition: no-such-condition\n")
+    line = line_of(path, "- slug: herniated-disc")
+    return path, f":{line}: cause 'herniated-disc' points at condition 'no-such-condition', which does not exist"
+
+
+def unknown_symptom(root: Path) -> tuple[Path, str]:
+    path = root / LUMBAR
+    replace_in(path, "(symptom:swelling)", "(symptom:swolen)")
+    line = line_of(path, "(symptom:swolen)")
+    return path, f":{line}: unknown symptom 'swolen': define it in vocabulary/symptoms.yaml"
+
+
+def wrong_link_kind(root: Path) -> tuple[Path, str]:
+    path = root / LUMBAR
+    replace_in(path, "[Dehydration](cause:dehydration)", "[Dehydration](symptom:pain)")
+    return path, f":{line_of(path, '[Dehydration](symptom:pain)')}: 'symptom:pain' links a symptom in a list of causes"
+
+
+def unknown_section(root: Path) -> tuple[Path, str]:
+    path = root / LUMBAR
+    replace_in(path, "## Self-care\n", "## Home remedies\n")
+    return path, f":{line_of(path, '## Home remedies')}: unknown section '## Home remedies'"
+
+
+def broken_yaml(root: Path) -> tuple[Path, str]:
+    path = root / LUMBAR
+    replace_in(path, "specialty: Spine\n", "specialty: [Spine\n")
+    opened, noticed = line_of(path, "specialty: [Spine"), line_of(path, "body_area:")
+    return (
+        path,
+        f":{noticed}: invalid YAML: expected ',' or ']', but got ':' "
+        f"(while parsing a flow sequence started at line {opened})",
+    )
+
+
+def related_missing(root: Path) -> tuple[Path, str]:
+    path = root / LUMBAR
+    replace_in(path, "related: []\n", "related:\n  - no-such-condition\n")
+    return path, f":{line_of(path, '  - no-such-condition')}: related condition 'no-such-condition' does not exist"
+
+
+def item_without_term(root: Path) -> tuple[Path, str]:
+    path = write_condition(root, "plain")
+    replace_in(path, "- [rest](treatment:rest).", "- Rest.")
+    return path, f":{line_of(path, '- Rest.')}: item names no treatment"
+
+
+BREAKAGES: list[Callable[[Path], tuple[Path, str]]] = [
+    unknown_field,
+    missing_name,
+    wrong_type,
+    duplicate_slug,
+    cause_to_missing_condition,
+    unknown_symptom,
+    wrong_link_kind,
+    unknown_section,
+    broken_yaml,
+    related_missing,
+    item_without_term,
+]
+
+
+@pytest.mark.parametrize("breakage", BREAKAGES, ids=[b.__name__ for b in BREAKAGES])
+def test_bad_content_is_reported_with_file_and_line_and_changes_nothing(
+    breakage: Callable[[Path], tuple[Path, str]], write_engine: Engine, content_copy: Path
+) -> None:
+    path, expected = breakage(content_copy)
+    before = dump(write_engine)
+
+    with pytest.raises(ContentErrors) as raised:
+        seed(write_engine, content_copy)
+
+    messages = [str(error) for error in raised.value.errors]
+    assert any(m.startswith(str(path)) and expected in m for m in messages), messages
+    assert dump(write_engine) == before
+
+
+def test_a_broken_file_among_good_ones_stops_all_writes(write_engine: Engine, content_copy: Path) -> None:
+    write_condition(content_copy, "good-one")
+    unknown_field(content_copy)
+    before = dump(write_engine)
+    with pytest.raises(ContentErrors):
+        seed(write_engine, content_copy)
+    assert dump(write_engine) == before

@@ -1,0 +1,112 @@
+"""The seed pipeline: one transaction, upsert by slug, idempotent, and removes what left the files."""
+
+import sqlite3
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from app.content.seed import seed
+from tests.factories import write_condition
+
+LUMBAR = Path("conditions") / "lumbar-muscle-spasm.md"
+
+
+def dump(engine: Engine) -> list[str]:
+    """Every row of every table, as SQL text: equal dumps mean an unchanged database."""
+    database = engine.url.database
+    assert database is not None
+    connection = sqlite3.connect(database)
+    try:
+        return list(connection.iterdump())
+    finally:
+        connection.close()
+
+
+def count(engine: Engine, sql: str) -> int:
+    with engine.connect() as connection:
+        return int(connection.exec_driver_sql(sql).scalar_one())
+
+
+def test_reseeding_unchanged_content_changes_nothing(write_engine: Engine, content_copy: Path) -> None:
+    before = dump(write_engine)
+    report = seed(write_engine, content_copy)
+    assert not report.changed
+    assert {name: str(c) for name, c in report.counts.items()} == {
+        "symptoms": "0 created, 0 updated, 11 unchanged, 0 deleted",
+        "causes": "0 created, 0 updated, 6 unchanged, 0 deleted",
+        "treatments": "0 created, 0 updated, 15 unchanged, 0 deleted",
+        "conditions": "0 created, 0 updated, 1 unchanged, 0 deleted",
+    }
+    assert dump(write_engine) == before
+
+
+def test_links_that_left_the_file_are_removed(write_engine: Engine, content_copy: Path) -> None:
+    path = content_copy / LUMBAR
+    text = path.read_text(encoding="utf-8")
+    item = "- [Pain](symptom:pain) and [inflammation](symptom:inflammation).\n"
+    assert item in text
+    path.write_text(text.replace(item, ""), encoding="utf-8")
+
+    report = seed(write_engine, content_copy)
+
+    assert str(report.counts["conditions"]) == "0 created, 1 updated, 0 unchanged, 0 deleted"
+    assert count(write_engine, "SELECT count(*) FROM condition_symptom") == 11 - 2
+    # The terms stay in the shared vocabulary: only the page's links to them went.
+    assert count(write_engine, "SELECT count(*) FROM symptom WHERE slug IN ('pain', 'inflammation')") == 2
+
+
+def test_a_removed_file_deletes_its_condition(write_engine: Engine, content_copy: Path) -> None:
+    write_condition(content_copy, "test-condition", aliases=("Testitis",))
+    assert str(seed(write_engine, content_copy).counts["conditions"]) == "1 created, 0 updated, 1 unchanged, 0 deleted"
+    assert count(write_engine, "SELECT count(*) FROM condition_alias WHERE slug = 'testitis'") == 1
+
+    (content_copy / "conditions" / "test-condition.md").unlink()
+    report = seed(write_engine, content_copy)
+
+    assert str(report.counts["conditions"]) == "0 created, 0 updated, 1 unchanged, 1 deleted"
+    assert count(write_engine, "SELECT count(*) FROM condition") == 1
+    assert count(write_engine, "SELECT count(*) FROM condition_alias WHERE slug = 'testitis'") == 0
+
+
+def test_unused_vocabulary_terms_are_deleted_with_their_entries(write_engine: Engine, content_copy: Path) -> None:
+    vocabulary = content_copy / "vocabulary" / "symptoms.yaml"
+    vocabulary.write_text(vocabulary.read_text() + "- slug: spare\n  name: Spare\n", encoding="utf-8")
+    assert seed(write_engine, content_copy).counts["symptoms"].created == 1
+
+    vocabulary.write_text(vocabulary.read_text().replace("- slug: spare\n  name: Spare\n", ""), encoding="utf-8")
+    assert seed(write_engine, content_copy).counts["symptoms"].deleted == 1
+
+
+def test_an_alias_can_move_between_conditions_in_one_run(write_engine: Engine, content_copy: Path) -> None:
+    write_condition(content_copy, "first", aliases=("Shared name",))
+    write_condition(content_copy, "second")
+    seed(write_engine, content_copy)
+    write_condition(content_copy, "first")
+    write_condition(content_copy, "second", aliases=("Shared name",))
+
+    seed(write_engine, content_copy)
+
+    with write_engine.connect() as connection:
+        owner = connection.exec_driver_sql(
+            "SELECT c.slug FROM condition_alias a JOIN condition c ON c.id = a.condition_id "
+            "WHERE a.slug = 'shared-name'"
+        ).scalar_one()
+    assert owner == "second"
+
+
+def test_a_cause_links_to_its_condition_page(write_engine: Engine, content_copy: Path) -> None:
+    write_condition(content_copy, "herniated-disc-test")
+    causes = content_copy / "vocabulary" / "causes.yaml"
+    causes.write_text(
+        causes.read_text().replace(
+            "  name: Herniated disc\n", "  name: Herniated disc\n  condition: herniated-disc-test\n"
+        ),
+        encoding="utf-8",
+    )
+    seed(write_engine, content_copy)
+    linked = count(
+        write_engine,
+        "SELECT count(*) FROM cause JOIN condition ON condition.id = cause.condition_id "
+        "WHERE cause.slug = 'herniated-disc' AND condition.slug = 'herniated-disc-test'",
+    )
+    assert linked == 1

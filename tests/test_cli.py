@@ -1,0 +1,41 @@
+"""The `conditions-api` command as a user runs it: exit codes and messages."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from app.core.paths import SEED_DIR
+
+COMMAND = str(Path(sys.executable).parent / "conditions-api")
+
+
+def run(*args: str, database: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}"}
+    return subprocess.run([COMMAND, *args], env=env, capture_output=True, text=True, timeout=60, check=False)
+
+
+def test_migrate_then_seed_twice_reports_counts(tmp_path: Path) -> None:
+    database = tmp_path / "cli.db"
+    assert run("migrate", database=database).returncode == 0
+    first = run("seed", str(SEED_DIR), database=database)
+    assert first.returncode == 0, first.stderr
+    assert "conditions: 1 created, 0 updated, 0 unchanged, 0 deleted" in first.stdout
+    second = run("seed", str(SEED_DIR), database=database)
+    assert "conditions: 0 created, 0 updated, 1 unchanged, 0 deleted" in second.stdout
+    assert second.stdout.rstrip().endswith("seed: nothing to change.")
+
+
+def test_a_bad_file_exits_non_zero_naming_file_and_line(tmp_path: Path, content_copy: Path) -> None:
+    database = tmp_path / "cli.db"
+    run("migrate", database=database)
+    path = content_copy / "conditions" / "lumbar-muscle-spasm.md"
+    path.write_text(path.read_text().replace("specialty: Spine", "speciality: Spine"), encoding="utf-8")
+
+    result = run("seed", str(content_copy), database=database)
+
+    assert result.returncode == 1
+    assert f"{path}:14: unknown field 'speciality'" in result.stderr
+    assert f"{path}:1: missing required field 'specialty'" in result.stderr
+    assert "seed: 2 error(s); the database was not changed." in result.stderr
+    assert "Traceback" not in result.stderr
