@@ -6,7 +6,7 @@ UV_VERSION := 0.13.9
 UV := .tools/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install run migrate seed serve test lint format typecheck lock clean
+.PHONY: install run migrate seed serve test lint content-lint format typecheck lock clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -46,7 +46,11 @@ format: install
 typecheck: install
 	$(BIN)/mypy
 
-test: lint typecheck
+# The content linter on seed/: errors fail the build, warnings are printed for the editors.
+content-lint: install
+	$(BIN)/conditions-api lint seed
+
+test: lint typecheck content-lint
 	$(BIN)/pytest
 
 lock: | $(UV)

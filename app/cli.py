@@ -2,6 +2,7 @@
 
 import logging
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -9,7 +10,7 @@ import typer
 import uvicorn
 
 from app import migrations
-from app.content.errors import ContentErrors
+from app.content.errors import ContentErrors, display_path
 from app.content.seed import seed as seed_library
 from app.core.config import get_settings
 from app.core.db import create_db_engine
@@ -52,6 +53,24 @@ def seed(
     for name, counts in report.counts.items():
         typer.echo(f"{name:>10}: {counts}")
     typer.echo("seed: done." if report.changed else "seed: nothing to change.")
+
+
+@cli.command()
+def lint(
+    path: Annotated[Path, typer.Argument(help="Content folder (with conditions/ and vocabulary/).")] = SEED_DIR,
+    strict: Annotated[bool, typer.Option(help="Treat warnings as errors.")] = False,
+) -> None:
+    """Check the content folder without touching the database; exit 1 on errors."""
+    from app.content.lint import lint as lint_content
+
+    findings = lint_content(path, today=date.today())
+    for finding in findings:
+        typer.echo(str(finding), err=finding.severity == "error")
+    errors = sum(finding.severity == "error" for finding in findings)
+    warnings = len(findings) - errors
+    typer.echo(f"lint: {errors} error(s), {warnings} warning(s) in {display_path(path)}")
+    if errors or (strict and warnings):
+        raise typer.Exit(code=1)
 
 
 @cli.command()

@@ -20,9 +20,10 @@ def test_migrate_then_seed_twice_reports_counts(tmp_path: Path) -> None:
     assert run("migrate", database=database).returncode == 0
     first = run("seed", str(SEED_DIR), database=database)
     assert first.returncode == 0, first.stderr
-    assert "conditions: 1 created, 0 updated, 0 unchanged, 0 deleted" in first.stdout
+    files = len(list((SEED_DIR / "conditions").glob("*.md")))
+    assert f"conditions: {files} created, 0 updated, 0 unchanged, 0 deleted" in first.stdout
     second = run("seed", str(SEED_DIR), database=database)
-    assert "conditions: 0 created, 0 updated, 1 unchanged, 0 deleted" in second.stdout
+    assert f"conditions: 0 created, 0 updated, {files} unchanged, 0 deleted" in second.stdout
     assert second.stdout.rstrip().endswith("seed: nothing to change.")
 
 

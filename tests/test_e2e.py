@@ -11,6 +11,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from app import migrations
+
 COMMAND = str(Path(sys.executable).parent / "conditions-api")
 
 
@@ -47,9 +49,10 @@ def server(db_path: Path) -> Iterator[str]:
 
 
 @pytest.mark.e2e
-def test_the_real_server_serves_the_seeded_page(server: str) -> None:
+def test_the_real_server_serves_the_seeded_page(server: str, db_path: Path) -> None:
     with httpx.Client(base_url=server, timeout=5) as client:
-        assert client.get("/ready").json() == {"status": "ready", "revision": "0001"}
+        head = migrations.head_revision(f"sqlite:///{db_path}")
+        assert client.get("/ready").json() == {"status": "ready", "revision": head}
 
         detail = client.get("/v1/conditions/lumbar-muscle-spasm")
         assert detail.status_code == 200

@@ -22,6 +22,8 @@ TABLES = {
     "condition_symptom",
     "condition_treatment",
     "faq",
+    "icd10_code",
+    "reference_data",
     "symptom",
     "treatment",
 }

@@ -33,9 +33,10 @@ def _seed_examples(session: Session) -> dict[str, JsonObject]:
     examples: dict[str, JsonObject] = {}
     first = session.exec(select(col(Condition.slug)).order_by(col(Condition.slug)).limit(1)).first()
     condition = conditions.get_by_slug(session, slug=first) if first else None
-    if condition is not None:
+    if condition is not None and condition.id is not None:
         summary = presenters.condition_summary(condition)
-        examples["ConditionDetail"] = presenters.condition_detail(condition).model_dump(mode="json")
+        caused = conditions.can_lead_to(session, condition_id=condition.id)
+        examples["ConditionDetail"] = presenters.condition_detail(condition, can_lead_to=caused).model_dump(mode="json")
         examples["ConditionPage"] = ConditionPage(items=[summary], next_cursor=None, total=1).model_dump(mode="json")
     builders: tuple[tuple[Vocabulary, str, Callable[..., Any]], ...] = (
         (vocabulary.SYMPTOMS, "SymptomDetail", presenters.symptom_detail),

@@ -4,7 +4,7 @@ from collections.abc import Callable, Sequence
 from itertools import groupby
 from typing import TypeVar
 
-from app.models import Cause, Condition, Symptom, Treatment, TreatmentSection
+from app.models import Cause, Condition, Icd10Code, Symptom, SymptomSection, Treatment, TreatmentSection
 from app.models import public as api
 
 RefT = TypeVar("RefT")
@@ -58,9 +58,11 @@ def condition_summary(condition: Condition) -> api.ConditionSummary:
     )
 
 
-def condition_detail(condition: Condition) -> api.ConditionDetail:
+def condition_detail(condition: Condition, *, can_lead_to: Sequence[Condition] = ()) -> api.ConditionDetail:
     treatments = [link for link in condition.treatment_links if link.section == TreatmentSection.treatment]
     self_care = [link for link in condition.treatment_links if link.section == TreatmentSection.self_care]
+    symptoms = [link for link in condition.symptom_links if link.section == SymptomSection.symptom]
+    red_flags = [link for link in condition.symptom_links if link.section == SymptomSection.red_flag]
     duration = None
     if condition.duration_min_days is not None and condition.duration_max_days is not None:
         duration = api.Duration(
@@ -79,7 +81,11 @@ def condition_detail(condition: Condition) -> api.ConditionDetail:
         ),
         symptoms=api.SymptomSection(
             intro=condition.symptoms_intro,
-            items=_items(condition.symptom_links, lambda link: symptom_ref(link.symptom), api.SymptomItem),  # type: ignore[attr-defined]
+            items=_items(symptoms, lambda link: symptom_ref(link.symptom), api.SymptomItem),  # type: ignore[attr-defined]
+        ),
+        red_flags=api.SymptomSection(
+            intro=None,
+            items=_items(red_flags, lambda link: symptom_ref(link.symptom), api.SymptomItem),  # type: ignore[attr-defined]
         ),
         treatments=api.TreatmentSection(
             intro=condition.treatments_intro,
@@ -92,6 +98,7 @@ def condition_detail(condition: Condition) -> api.ConditionDetail:
         faqs=[api.FaqEntry(question=faq.question, answer=faq.answer) for faq in condition.faqs],
         codes=[api.Code(system=code.system, code=code.code, display=code.display) for code in condition.codes],
         related=[condition_link(link.related) for link in condition.related_links],
+        can_lead_to=[condition_link(other) for other in can_lead_to],
         review=api.Review(
             status=condition.review_status,
             last_reviewed=condition.last_reviewed,
@@ -106,10 +113,10 @@ def condition_detail(condition: Condition) -> api.ConditionDetail:
     )
 
 
-def condition_uses(uses: Sequence[tuple[Condition, str, str | None]]) -> list[api.ConditionUse]:
+def condition_uses(uses: Sequence[tuple[Condition, str, str | None, str | None]]) -> list[api.ConditionUse]:
     return [
-        api.ConditionUse(slug=c.slug, name=c.name, href=condition_href(c.slug), text=text, note=note)
-        for c, text, note in uses
+        api.ConditionUse(slug=c.slug, name=c.name, href=condition_href(c.slug), text=text, note=note, section=section)
+        for c, text, note, section in uses
     ]
 
 
@@ -139,3 +146,7 @@ def treatment_detail(treatment: Treatment, *, conditions: list[api.ConditionUse]
     return api.TreatmentDetail(
         **treatment_summary(treatment).model_dump(), description=treatment.description, conditions=conditions
     )
+
+
+def code_ref(code: Icd10Code) -> api.CodeRef:
+    return api.CodeRef(code=code.code, description=code.description)

@@ -3,7 +3,8 @@
 The body is written like a clinic page:
 
     Description paragraphs.
-    ## Causes | Symptoms | Treatments | Self-care   -> optional intro paragraphs, then one bullet list
+    ## Causes | Symptoms | Treatments | Self-care | When to seek urgent care
+                                                    -> optional intro paragraphs, then one bullet list
     ## FAQ                                          -> `### Question` headings, each followed by its answer
 
 A list item keeps the page's own words; Markdown links inside it name vocabulary terms, e.g.
@@ -27,6 +28,7 @@ LIST_SECTIONS = {
     "symptoms": "symptom",
     "treatments": "treatment",
     "self_care": "treatment",
+    "red_flags": "symptom",
 }
 SECTION_HEADINGS = {
     "causes": "causes",
@@ -34,6 +36,8 @@ SECTION_HEADINGS = {
     "treatments": "treatments",
     "self-care": "self_care",
     "self care": "self_care",
+    "when to seek urgent care": "red_flags",
+    "red flags": "red_flags",
     "faq": "faqs",
     "faqs": "faqs",
     "frequently asked questions": "faqs",
@@ -151,7 +155,7 @@ class BodyParser:
                     close_part()
                     key = SECTION_HEADINGS.get(title.lower())
                     if key is None:
-                        allowed = "Causes, Symptoms, Treatments, Self-care, FAQ"
+                        allowed = "Causes, Symptoms, Treatments, Self-care, When to seek urgent care, FAQ"
                         self.error(block.open, f"unknown section '## {title}' (expected one of: {allowed})")
                     elif key in body.sections or (key == "faqs" and body.faqs):
                         self.error(block.open, f"section '## {title}' appears twice")

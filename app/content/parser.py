@@ -72,6 +72,7 @@ def parse_condition(path: Path) -> ParsedCondition:
         symptoms=body.sections.get("symptoms", Section()),
         treatments=body.sections.get("treatments", Section()),
         self_care=body.sections.get("self_care", Section()),
+        red_flags=body.sections.get("red_flags", Section()),
         faqs=tuple(body.faqs),
     )
     return ParsedCondition(path=path, document=document, lines=lines)

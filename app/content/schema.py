@@ -6,11 +6,11 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from app.models.base import SLUG_PATTERN, ReviewStatus, TreatmentKind
+from app.models.codes import ICD10_CODE_RE
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=120)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-# ICD-10-CM shape: a letter, a digit, a letter or digit, then optionally a dot and 1-4 more characters.
-Icd10Code = Annotated[str, StringConstraints(pattern=r"^[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?$")]
+Icd10Code = Annotated[str, StringConstraints(pattern=ICD10_CODE_RE.pattern)]
 
 
 class Strict(BaseModel):
@@ -116,4 +116,5 @@ class ConditionDocument(Strict):
     symptoms: Section = Section()
     treatments: Section = Section()
     self_care: Section = Section()
+    red_flags: Section = Section()  # symptoms that need urgent care
     faqs: tuple[FaqIn, ...] = ()

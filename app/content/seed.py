@@ -13,9 +13,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import Engine, delete, insert
+from sqlalchemy import Engine, delete, func, insert
 from sqlmodel import Session, col, select
 
+from app.content.icd10 import CodeSet, load_code_set
 from app.content.library import Library, load_library
 from app.content.parser import ParsedCondition, ParsedTerm
 from app.content.schema import ConditionDocument, TermIn
@@ -31,7 +32,10 @@ from app.models import (
     ConditionSymptom,
     ConditionTreatment,
     Faq,
+    Icd10Code,
+    ReferenceData,
     Symptom,
+    SymptomSection,
     Treatment,
     TreatmentSection,
 )
@@ -75,13 +79,28 @@ def content_hash(document: ConditionDocument) -> str:
 
 def seed(engine: Engine, root: Path, *, now: datetime | None = None) -> SeedReport:
     """Load the folder at `root` into the database; raises ContentErrors (writing nothing) if it is invalid."""
-    library = load_library(root)
+    codes = load_code_set()
+    library = load_library(root, codes)
     now = now or datetime.now(UTC)
     with Session(engine) as session, session.begin():
         if is_sqlite(str(engine.url)):
             # Take the write lock now, so reads below see the state this transaction writes over.
             session.connection().exec_driver_sql("BEGIN IMMEDIATE")
-        return _write(session, library, now)
+        report = _write(session, library, now)
+        report.counts["icd10 codes"] = _sync_code_table(session, codes)
+        return report
+
+
+def _sync_code_table(session: Session, codes: CodeSet) -> Counts:
+    """Copy the ICD-10-CM code set into the database when it holds no copy, or another release's."""
+    marker = session.get(ReferenceData, Icd10Code.__tablename__)
+    if marker is not None and marker.version == codes.version:
+        return Counts(unchanged=session.exec(select(func.count()).select_from(Icd10Code)).one())
+    deleted = session.execute(delete(Icd10Code)).rowcount  # type: ignore[attr-defined]
+    rows = [{"code": code, "description": text, "parent": parent} for code, text, parent in codes.rows()]
+    session.execute(insert(Icd10Code), rows)
+    session.merge(ReferenceData(name=Icd10Code.__tablename__, version=codes.version))
+    return Counts(created=len(rows), deleted=int(deleted))
 
 
 def _write(session: Session, library: Library, now: datetime) -> SeedReport:
@@ -241,7 +260,11 @@ def _insert_children(
             for i, alias in enumerate(front.aliases, start=1)
         ],
     )
-    rows(ConditionSymptom, links(doc.symptoms, symptom_ids, "symptom_id"))
+    rows(
+        ConditionSymptom,
+        links(doc.symptoms, symptom_ids, "symptom_id", section=SymptomSection.symptom)
+        + links(doc.red_flags, symptom_ids, "symptom_id", section=SymptomSection.red_flag),
+    )
     rows(ConditionCause, links(doc.causes, cause_ids, "cause_id"))
     rows(
         ConditionTreatment,

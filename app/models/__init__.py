@@ -1,6 +1,7 @@
 """All tables, imported together so `SQLModel.metadata` is complete for Alembic."""
 
-from app.models.base import ReviewStatus, TreatmentKind, TreatmentSection
+from app.models.base import ReviewStatus, SymptomSection, TreatmentKind, TreatmentSection
+from app.models.codes import Icd10Code, ReferenceData
 from app.models.condition import (
     Condition,
     ConditionAlias,
@@ -23,8 +24,11 @@ __all__ = [
     "ConditionSymptom",
     "ConditionTreatment",
     "Faq",
+    "Icd10Code",
+    "ReferenceData",
     "ReviewStatus",
     "Symptom",
+    "SymptomSection",
     "Treatment",
     "TreatmentKind",
     "TreatmentSection",

@@ -29,6 +29,13 @@ class TreatmentKind(StrEnum):
     device = "device"
 
 
+class SymptomSection(StrEnum):
+    """Where a symptom appears on a condition page: as a symptom, or as a red flag needing urgent care."""
+
+    symptom = "symptom"
+    red_flag = "red-flag"
+
+
 class TreatmentSection(StrEnum):
     """Where a treatment appears on a condition page: given by a clinician, or done by the patient."""
 

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, CheckConstraint, Column
 from sqlmodel import Field, Relationship, SQLModel
 
-from app.models.base import ReviewStatus, TreatmentSection, enum_values
+from app.models.base import ReviewStatus, SymptomSection, TreatmentSection, enum_values
 from app.models.vocabulary import Cause, Symptom, Treatment
 
 _RAISE = {"lazy": "raise"}
@@ -56,7 +56,7 @@ class Condition(SQLModel, table=True):
     symptom_links: list["ConditionSymptom"] = Relationship(
         sa_relationship_kwargs={
             **_RAISE,
-            "order_by": "(ConditionSymptom.position, ConditionSymptom.term_position)",
+            "order_by": "(ConditionSymptom.section, ConditionSymptom.position, ConditionSymptom.term_position)",
         }
     )
     cause_links: list["ConditionCause"] = Relationship(
@@ -106,8 +106,10 @@ class _PageItem(SQLModel):
 
 class ConditionSymptom(_PageItem, table=True):
     __tablename__ = "condition_symptom"
+    __table_args__ = (CheckConstraint("section IN ('symptom','red-flag')", name="section"),)
 
     symptom_id: int = Field(foreign_key="symptom.id", ondelete="RESTRICT", primary_key=True, index=True)
+    section: SymptomSection = Field(primary_key=True, sa_type=enum_values(SymptomSection))
     symptom: Symptom = Relationship(sa_relationship_kwargs=_RAISE)
 
 

@@ -118,9 +118,15 @@ class ConditionDetail(ConditionSummary):
     symptoms: SymptomSection
     treatments: TreatmentSection = Field(description="What clinicians may recommend or perform.")
     self_care: TreatmentSection = Field(description="What patients can do themselves.")
+    red_flags: SymptomSection = Field(
+        description="When to seek urgent care: symptoms that, with this condition, need a clinician now."
+    )
     faqs: list[FaqEntry]
     codes: list[Code]
     related: list[Link]
+    can_lead_to: list[Link] = Field(
+        description="Conditions that list this one as a cause (the reverse of their `causes`)."
+    )
     review: Review
     source: Source
     editor_notes: list[str] = Field(
@@ -135,6 +141,11 @@ class ConditionUse(Link):
 
     text: str
     note: str | None = None
+    section: str | None = Field(
+        default=None,
+        description="Where the page lists it: `symptom` or `red-flag` for symptoms, `treatment` or `self-care` "
+        "for treatments; null for causes.",
+    )
 
 
 class TermSummary(Link):
@@ -189,6 +200,22 @@ class CausePage(Page):
 
 class TreatmentPage(Page):
     items: list[TreatmentSummary]
+
+
+class CodeRef(ReadModel):
+    code: str = Field(examples=["M62.830"])
+    description: str = Field(description="The official description.", examples=["Muscle spasm of back"])
+
+
+class CodeLookup(ReadModel):
+    """The conditions for an ICD-10-CM code, as MedlinePlus Connect answers: exact matches, else the nearest
+    ancestor code that conditions carry."""
+
+    system: str = Field(examples=["ICD-10-CM"])
+    code: CodeRef
+    matched: CodeRef | None = Field(description="The code the conditions carry; null when none matched.")
+    exact: bool = Field(description="Whether `matched` is the code asked for (not an ancestor).")
+    conditions: list[ConditionSummary]
 
 
 class Health(ReadModel):

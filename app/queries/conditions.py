@@ -2,8 +2,9 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import ColumnElement, func
+from sqlalchemy import ColumnElement, func, true
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col, select
 
@@ -17,8 +18,11 @@ from app.models import (
     ConditionSymptom,
     ConditionTreatment,
     Symptom,
+    SymptomSection,
     Treatment,
 )
+from app.models.codes import ICD10_CODE_RE, normalize_icd10
+from app.queries.codes import conditions_for_code
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,7 @@ class ConditionFilters:
     causes: Sequence[str] = field(default_factory=tuple)
     treatments: Sequence[str] = field(default_factory=tuple)
     specialty: str | None = None
+    icd10: str | None = None
 
 
 # One SELECT per relationship (plus one for the condition): constant however many links a condition has.
@@ -61,10 +66,17 @@ def canonical_slug(session: Session, *, slug: str) -> str | None:
     return session.exec(statement).first()
 
 
-_LINKS = (
-    ("symptom", Symptom, col(ConditionSymptom.condition_id), col(ConditionSymptom.symptom_id)),
-    ("cause", Cause, col(ConditionCause.condition_id), col(ConditionCause.cause_id)),
-    ("treatment", Treatment, col(ConditionTreatment.condition_id), col(ConditionTreatment.treatment_id)),
+# name, term table, link columns, and which links count (a red flag is not one of the condition's symptoms).
+_LINKS: tuple[tuple[str, Any, Any, Any, ColumnElement[bool]], ...] = (
+    (
+        "symptom",
+        Symptom,
+        col(ConditionSymptom.condition_id),
+        col(ConditionSymptom.symptom_id),
+        col(ConditionSymptom.section) == SymptomSection.symptom,
+    ),
+    ("cause", Cause, col(ConditionCause.condition_id), col(ConditionCause.cause_id), true()),
+    ("treatment", Treatment, col(ConditionTreatment.condition_id), col(ConditionTreatment.treatment_id), true()),
 )
 
 
@@ -73,7 +85,7 @@ def _filter_clauses(session: Session, filters: ConditionFilters) -> list[ColumnE
     clauses: list[ColumnElement[bool]] = []
     errors: list[InvalidParam] = []
     wanted = {"symptom": filters.symptoms, "cause": filters.causes, "treatment": filters.treatments}
-    for name, table, link_condition, link_term in _LINKS:
+    for name, table, link_condition, link_term, counts in _LINKS:
         slugs = list(dict.fromkeys(wanted[name]))
         if not slugs:
             continue
@@ -83,14 +95,45 @@ def _filter_clauses(session: Session, filters: ConditionFilters) -> list[ColumnE
             if slug not in found:
                 errors.append(InvalidParam(name=name, location="query", reason=f"no {name} has the slug '{slug}'"))
                 continue
-            members = select(link_condition).where(link_term == found[slug])
+            members = select(link_condition).where(link_term == found[slug], counts)
             clauses.append(col(Condition.id).in_(members))
     if errors:
         detail = "; ".join(f"Query parameter '{e.name}': {e.reason}" for e in errors)
         raise InvalidParameters(f"{detail}. GET /v1/{errors[0].name}s lists the valid slugs.", errors=errors)
+    if filters.icd10 is not None:
+        clauses.append(col(Condition.id).in_([c.id for c in _conditions_for_icd10(session, filters.icd10)]))
     if filters.specialty is not None:
         clauses.append(func.lower(col(Condition.specialty)) == filters.specialty.lower())
     return clauses
+
+
+def _conditions_for_icd10(session: Session, code: str) -> list[Condition]:
+    wanted = normalize_icd10(code)
+    reason = None
+    if not ICD10_CODE_RE.match(wanted):
+        reason = f"'{code}' is not shaped like an ICD-10-CM code (e.g. M62.830)"
+    else:
+        match = conditions_for_code(session, code=wanted)
+        if match is None:
+            reason = f"'{wanted}' is not in the ICD-10-CM code set"
+        else:
+            return match.conditions
+    raise InvalidParameters(
+        f"Query parameter 'icd10': {reason}.", errors=[InvalidParam(name="icd10", location="query", reason=reason)]
+    )
+
+
+def can_lead_to(session: Session, *, condition_id: int) -> list[Condition]:
+    """Conditions that list, as a cause, a cause whose own page is this condition."""
+    statement = (
+        select(Condition)
+        .join(ConditionCause, col(ConditionCause.condition_id) == col(Condition.id))
+        .join(Cause, col(Cause.id) == col(ConditionCause.cause_id))
+        .where(col(Cause.condition_id) == condition_id)
+        .distinct()
+        .order_by(col(Condition.name), col(Condition.slug))
+    )
+    return list(session.exec(statement))
 
 
 def list_conditions(

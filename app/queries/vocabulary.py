@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import func
+from sqlalchemy import func, literal
 from sqlalchemy.orm import joinedload
 from sqlmodel import Session, col, select
 
@@ -61,13 +61,16 @@ def list_terms(
 
 def conditions_using(
     session: Session, vocabulary: Vocabulary, *, term_id: int
-) -> list[tuple[Condition, str, str | None]]:
-    """The conditions that list the term, with their words for it, by condition name."""
+) -> list[tuple[Condition, str, str | None, str | None]]:
+    """The conditions that list the term, with their words for it and the page section, by condition name."""
     link = vocabulary.link
+    section = col(link.section) if isinstance(link, type) and hasattr(link, "section") else literal(None)
     statement = (
-        select(Condition, col(link.text), col(link.note))
+        select(Condition, col(link.text), col(link.note), section)
         .join(link, col(link.condition_id) == col(Condition.id))
         .where(vocabulary.link_column == term_id)
-        .order_by(col(Condition.name), col(Condition.slug), col(link.position))
+        .order_by(col(Condition.name), col(Condition.slug), section, col(link.position))
     )
-    return [(condition, text, note) for condition, text, note in session.exec(statement)]
+    return [
+        (condition, text, note, str(part) if part else None) for condition, text, note, part in session.exec(statement)
+    ]

@@ -1,5 +1,7 @@
-"""A larger library for list tests: the seed plus synthetic conditions with known links."""
+"""A fixed library for API mechanics (lists, filters, paging), independent of how `seed/` grows: the
+vocabulary in `tests/fixtures/content` plus synthetic conditions with known links."""
 
+import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -10,6 +12,8 @@ from app.core.config import Settings
 from app.main import create_app
 from tests.conftest import build_database, sqlite_url
 from tests.factories import write_condition
+
+FIXTURE_CONTENT = Path(__file__).parents[1] / "fixtures" / "content"
 
 # slug -> (symptoms, causes, treatments, specialty)
 LIBRARY = {
@@ -23,13 +27,9 @@ LIBRARY = {
 
 @pytest.fixture(scope="session")
 def library_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    import shutil
-
-    from app.core.paths import SEED_DIR
-
     root = tmp_path_factory.mktemp("library")
-    content = root / "seed"
-    shutil.copytree(SEED_DIR, content)
+    content = root / "content"
+    shutil.copytree(FIXTURE_CONTENT, content)
     for slug, (symptoms, causes, treatments, specialty) in LIBRARY.items():
         write_condition(content, slug, symptoms=symptoms, causes=causes, treatments=treatments, specialty=specialty)
     build_database(root / "library.db", content)

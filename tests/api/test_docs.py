@@ -42,7 +42,8 @@ async def test_openapi_describes_every_operation(client: httpx.AsyncClient) -> N
 async def test_openapi_examples_are_the_seeded_content(client: httpx.AsyncClient) -> None:
     schemas = (await client.get("/openapi.json")).json()["components"]["schemas"]
     example = schemas["ConditionDetail"]["examples"][0]
-    live = (await client.get("/v1/conditions/lumbar-muscle-spasm")).json()
+    live = (await client.get(f"/v1/conditions/{example['slug']}")).json()
     assert example == live
-    assert schemas["SymptomDetail"]["examples"][0]["slug"] == "burning-sensation"
-    assert schemas["TreatmentDetail"]["examples"][0]["conditions"]
+    for name, resource in (("SymptomDetail", "symptoms"), ("CauseDetail", "causes"), ("TreatmentDetail", "treatments")):
+        example = schemas[name]["examples"][0]
+        assert example == (await client.get(f"/v1/{resource}/{example['slug']}")).json()

@@ -16,7 +16,7 @@ from tests.factories import write_condition
 
 pytestmark = pytest.mark.anyio
 
-DETAIL_STATEMENTS = 8  # the condition, then one per relationship: aliases, 3 link kinds, FAQs, codes, related
+DETAIL_STATEMENTS = 9  # the condition; one per relationship (aliases, 3 link kinds, FAQs, codes, related); can_lead_to
 
 
 @contextmanager

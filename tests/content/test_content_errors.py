@@ -51,9 +51,9 @@ def duplicate_slug(root: Path) -> tuple[Path, str]:
 
 def cause_to_missing_condition(root: Path) -> tuple[Path, str]:
     path = root / "vocabulary" / "causes.yaml"
-    replace_in(path, "  name: Herniated disc\n", "  name: Herniated disc\n  condition: no-such-condition\n")
-    line = line_of(path, "- slug: herniated-disc")
-    return path, f":{line}: cause 'herniated-disc' points at condition 'no-such-condition', which does not exist"
+    replace_in(path, "  name: Dehydration\n", "  name: Dehydration\n  condition: no-such-condition\n")
+    line = line_of(path, "- slug: dehydration")
+    return path, f":{line}: cause 'dehydration' points at condition 'no-such-condition', which does not exist"
 
 
 def unknown_symptom(root: Path) -> tuple[Path, str]:
@@ -98,6 +98,32 @@ def item_without_term(root: Path) -> tuple[Path, str]:
     return path, f":{line_of(path, '- Rest.')}: item names no treatment"
 
 
+def unknown_icd10_code(root: Path) -> tuple[Path, str]:
+    path = root / LUMBAR
+    replace_in(path, "code: M62.830", "code: M62.839")
+    line = line_of(path, "code: M62.839")
+    return path, f":{line}: ICD-10-CM code 'M62.839' does not exist in the simple-icd-10-cm"
+
+
+def icd10_category_with_children(root: Path) -> tuple[Path, str]:
+    path = root / LUMBAR
+    replace_in(path, "code: M62.830", "code: M51.36")
+    line = line_of(path, "code: M51.36")
+    return path, f":{line}: ICD-10-CM code 'M51.36' is a category with more specific codes (M51.360, M51.361"
+
+
+def near_duplicate_vocabulary(root: Path) -> tuple[Path, str]:
+    path = root / "vocabulary" / "symptoms.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "- slug: lower-back-pain\n  name: Lower-back pain\n")
+    line = line_of(path, "- slug: lower-back-pain")
+    first = line_of(path, "- slug: low-back-pain")
+    message = (
+        f":{line}: symptom 'lower-back-pain' name 'Lower-back pain' is nearly the same as 'Low back pain' of "
+        f"symptom 'low-back-pain' (line {first})"
+    )
+    return path, message
+
+
 BREAKAGES: list[Callable[[Path], tuple[Path, str]]] = [
     unknown_field,
     missing_name,
@@ -110,6 +136,9 @@ BREAKAGES: list[Callable[[Path], tuple[Path, str]]] = [
     broken_yaml,
     related_missing,
     item_without_term,
+    unknown_icd10_code,
+    icd10_category_with_children,
+    near_duplicate_vocabulary,
 ]
 
 

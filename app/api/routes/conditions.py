@@ -38,9 +38,19 @@ def list_conditions(
         str | None,
         Query(description="Only conditions of this specialty (case-insensitive).", examples=["Spine"]),
     ] = None,
+    icd10: Annotated[
+        str | None,
+        Query(
+            description="Only conditions with this ICD-10-CM code, else with its nearest coded ancestor "
+            "(as `/v1/codes/icd10/{code}` answers). The dot is optional.",
+            examples=["M62.830"],
+        ),
+    ] = None,
 ) -> ConditionPage:
-    """List conditions, ordered by slug, filtered by symptoms, causes, treatments and specialty."""
-    filters = conditions.ConditionFilters(symptoms=symptom, causes=cause, treatments=treatment, specialty=specialty)
+    """List conditions, ordered by slug, filtered by symptoms, causes, treatments, specialty and ICD-10-CM code."""
+    filters = conditions.ConditionFilters(
+        symptoms=symptom, causes=cause, treatments=treatment, specialty=specialty, icd10=icd10
+    )
     rows, total = conditions.list_conditions(session, filters=filters, after=after, limit=limit)
     cursor = next_cursor([row.slug for row in rows], limit=limit)
     set_next_link(request, response, cursor)
@@ -56,7 +66,9 @@ def get_condition(slug: str, request: Request, session: SessionDep) -> Condition
     """Get the full record of a condition: causes, symptoms, treatments, FAQs, duration, codes, review data."""
     condition = conditions.get_by_slug(session, slug=slug)
     if condition is not None:
-        return presenters.condition_detail(condition)
+        assert condition.id is not None
+        caused = conditions.can_lead_to(session, condition_id=condition.id)
+        return presenters.condition_detail(condition, can_lead_to=caused)
     canonical = conditions.canonical_slug(session, slug=slug)
     if canonical is not None:
         # A relative Location stays right behind proxies that rewrite the host.

@@ -1,0 +1,35 @@
+"""`/v1/codes/icd10/{code}`: the conditions for an ICD-10-CM code, answered from the seeded code table."""
+
+from fastapi import APIRouter
+
+from app.api import presenters
+from app.api.deps import SessionDep
+from app.core.errors import InvalidParam, InvalidParameters, NotFound
+from app.models.codes import ICD10_CODE_RE, ICD10_SYSTEM, normalize_icd10
+from app.models.public import CodeLookup
+from app.queries.codes import conditions_for_code
+
+router = APIRouter(prefix="/codes", tags=["codes"])
+
+
+@router.get("/icd10/{code}", response_model=CodeLookup)
+def get_icd10_conditions(code: str, session: SessionDep) -> CodeLookup:
+    """Find the conditions for an ICD-10-CM code: exact matches first, else the nearest ancestor's."""
+    wanted = normalize_icd10(code)
+    if not ICD10_CODE_RE.match(wanted):
+        reason = "is not shaped like an ICD-10-CM code: a letter, a digit, a letter or digit, then optionally a dot "
+        reason += "and up to four more (e.g. M62.830)"
+        raise InvalidParameters(
+            f"Path parameter 'code': '{code}' {reason}.",
+            errors=[InvalidParam(name="code", location="path", reason=reason)],
+        )
+    match = conditions_for_code(session, code=wanted)
+    if match is None:
+        raise NotFound(f"'{wanted}' is not in the ICD-10-CM code set this server holds.")
+    return CodeLookup(
+        system=ICD10_SYSTEM,
+        code=presenters.code_ref(match.code),
+        matched=presenters.code_ref(match.matched) if match.matched else None,
+        exact=match.matched is not None and match.matched.code == match.code.code,
+        conditions=[presenters.condition_summary(condition) for condition in match.conditions],
+    )

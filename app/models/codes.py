@@ -1,0 +1,32 @@
+"""The ICD-10-CM code set, loaded at seed time so the server answers code look-ups from SQLite."""
+
+import re
+
+from sqlmodel import Field, SQLModel
+
+ICD10_SYSTEM = "ICD-10-CM"
+# A letter, a digit, a letter or digit, then optionally a dot and up to four more characters: M62.830.
+ICD10_CODE_RE = re.compile(r"^[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?$")
+
+
+def normalize_icd10(code: str) -> str:
+    """`m62830` and `M62.830` are the same code; the stored form has the dot after the category."""
+    compact = code.strip().upper().replace(".", "")
+    return f"{compact[:3]}.{compact[3:]}" if len(compact) > 3 else compact
+
+
+class Icd10Code(SQLModel, table=True):
+    __tablename__ = "icd10_code"
+
+    code: str = Field(primary_key=True, max_length=10)  # with its dot, e.g. "M62.830"; blocks like "M60-M63"
+    description: str
+    parent: str | None = Field(default=None, index=True)
+
+
+class ReferenceData(SQLModel, table=True):
+    """Which release of each reference data set the database holds, so seeding reloads it only on change."""
+
+    __tablename__ = "reference_data"
+
+    name: str = Field(primary_key=True)
+    version: str

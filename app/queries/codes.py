@@ -1,0 +1,57 @@
+"""ICD-10-CM look-ups: a code's ancestry, and the conditions filed under it or its nearest coded ancestor."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import literal, select
+from sqlmodel import Session, col
+
+from app.models import Condition, ConditionCode, Icd10Code
+from app.models.codes import ICD10_CODE_RE, ICD10_SYSTEM
+
+
+@dataclass(frozen=True)
+class CodeMatch:
+    code: Icd10Code  # the code asked for
+    matched: Icd10Code | None  # the code, or nearest ancestor, under which conditions are coded; None if none
+    conditions: list[Condition]
+
+
+def ancestry(session: Session, *, code: str) -> list[Icd10Code]:
+    """The code and its ancestors, nearest first (M62.830, M62.83, M62.8, M62, M60-M63, 13), in one query."""
+    chain = (
+        select(col(Icd10Code.code), col(Icd10Code.parent), literal(0).label("depth"))
+        .where(col(Icd10Code.code) == code)
+        .cte("chain", recursive=True)
+    )
+    step = select(col(Icd10Code.code), col(Icd10Code.parent), (chain.c.depth + 1).label("depth")).join(
+        chain, col(Icd10Code.code) == chain.c.parent
+    )
+    chain = chain.union_all(step)
+    statement = select(Icd10Code).join(chain, col(Icd10Code.code) == chain.c.code).order_by(chain.c.depth)
+    return list(session.execute(statement).scalars())
+
+
+def conditions_for_code(session: Session, *, code: str) -> CodeMatch | None:
+    """Conditions coded with `code` (or a code below it), else with a code below its nearest ancestor.
+
+    Content carries billable leaf codes, so for M62.838 the answer is the conditions under M62.83 (such as
+    M62.830), then under M62.8, up to the three-character category; blocks and chapters are too broad to
+    count as an answer for one code. ICD-10-CM nests by prefix, so one query over the category serves.
+    """
+    chain = ancestry(session, code=code)
+    if not chain:
+        return None
+    levels = [level for level in chain if ICD10_CODE_RE.match(level.code)]
+    category = levels[-1].code
+    statement = (
+        select(col(ConditionCode.code), Condition)
+        .join(Condition, col(Condition.id) == col(ConditionCode.condition_id))
+        .where(col(ConditionCode.system) == ICD10_SYSTEM, col(ConditionCode.code).startswith(category))
+        .order_by(col(Condition.name), col(Condition.slug))
+    )
+    carried = [(coded, condition) for coded, condition in session.execute(statement)]
+    for level in levels:
+        found = {condition.slug: condition for coded, condition in carried if coded.startswith(level.code)}
+        if found:
+            return CodeMatch(code=chain[0], matched=level, conditions=list(found.values()))
+    return CodeMatch(code=chain[0], matched=None, conditions=[])
