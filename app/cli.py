@@ -19,7 +19,7 @@ from app.core.paths import SEED_DIR
 cli = typer.Typer(
     help="conditions-api: serve structured medical condition knowledge.",
     no_args_is_help=True,
-    pretty_exceptions_show_locals=False,
+    pretty_exceptions_enable=False,
 )
 
 
@@ -52,6 +52,8 @@ def seed(
         engine.dispose()
     for name, counts in report.counts.items():
         typer.echo(f"{name:>10}: {counts}")
+    if report.search_documents is not None:
+        typer.echo(f"search index: rebuilt with {report.search_documents} documents")
     typer.echo("seed: done." if report.changed else "seed: nothing to change.")
 
 

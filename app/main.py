@@ -44,6 +44,10 @@ TAGS = [
         "name": "treatments",
         "description": "The shared treatment vocabulary, each with a kind (self-care, medication…).",
     },
+    {
+        "name": "search",
+        "description": "Ranked, typo-tolerant full-text search across every entry, and type-ahead suggestions.",
+    },
     {"name": "codes", "description": "ICD-10-CM look-ups: the conditions for a code or its nearest ancestor."},
     {"name": "health", "description": "Liveness and readiness probes for orchestrators."},
     {"name": "problems", "description": "Descriptions of the problem types used in error responses."},

@@ -31,3 +31,12 @@ def head_revision(database_url: str) -> str | None:
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
+
+
+# FTS5 virtual tables and their shadow tables live only in migrations: autogenerate must not drop them.
+FTS_TABLE_PREFIXES = ("search_fts", "search_word_trigram")
+
+
+def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    del obj, compare_to
+    return not (type_ == "table" and reflected and name is not None and name.startswith(FTS_TABLE_PREFIXES))

@@ -16,6 +16,7 @@ from typing import Any, cast
 from sqlalchemy import Engine, delete, func, insert
 from sqlmodel import Session, col, select
 
+from app.content import search_index
 from app.content.icd10 import CodeSet, load_code_set
 from app.content.library import Library, load_library
 from app.content.parser import ParsedCondition, ParsedTerm
@@ -66,6 +67,7 @@ class Counts:
 @dataclass
 class SeedReport:
     counts: dict[str, Counts] = field(default_factory=dict)
+    search_documents: int | None = None  # documents indexed, when the search index was rebuilt
 
     @property
     def changed(self) -> bool:
@@ -88,6 +90,11 @@ def seed(engine: Engine, root: Path, *, now: datetime | None = None) -> SeedRepo
             session.connection().exec_driver_sql("BEGIN IMMEDIATE")
         report = _write(session, library, now)
         report.counts["icd10 codes"] = _sync_code_table(session, codes)
+        built = session.get(ReferenceData, search_index.NAME)
+        if report.changed or built is None or built.version != search_index.VERSION:
+            # Rebuilt in the same transaction as the content, so the two never disagree.
+            report.search_documents = search_index.rebuild(session.connection())
+            session.merge(ReferenceData(name=search_index.NAME, version=search_index.VERSION))
         return report
 
 

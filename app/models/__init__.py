@@ -12,6 +12,7 @@ from app.models.condition import (
     ConditionTreatment,
     Faq,
 )
+from app.models.search import SearchName, SearchWord
 from app.models.vocabulary import Cause, Symptom, Treatment
 
 __all__ = [
@@ -27,6 +28,8 @@ __all__ = [
     "Icd10Code",
     "ReferenceData",
     "ReviewStatus",
+    "SearchName",
+    "SearchWord",
     "Symptom",
     "SymptomSection",
     "Treatment",

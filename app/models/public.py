@@ -6,6 +6,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.models.base import ReviewStatus, TreatmentKind
 
+NOT_A_DIAGNOSIS = (
+    "This is general information, not a diagnosis. Only a clinician who examines you can say what is wrong. "
+    "If you have any of the red flags listed, seek urgent medical care."
+)
+
 
 class ReadModel(BaseModel):
     model_config = ConfigDict(frozen=True)
@@ -216,6 +221,64 @@ class CodeLookup(ReadModel):
     matched: CodeRef | None = Field(description="The code the conditions carry; null when none matched.")
     exact: bool = Field(description="Whether `matched` is the code asked for (not an ancestor).")
     conditions: list[ConditionSummary]
+
+
+class SearchHit(Link):
+    type: str = Field(description="condition, symptom, cause or treatment.", examples=["condition"])
+    snippet: str = Field(
+        description="Matching text with the matched words in `<mark>…</mark>`; everything else is HTML-escaped.",
+        examples=["Back <mark>spasm</mark> | Lower back <mark>spasm</mark>…"],
+    )
+    score: float = Field(description="Relevance (bm25, higher is better); comparable within one response.")
+
+
+class SearchPage(ReadModel):
+    notice: str = Field(description="Always present: ranked results are not a diagnosis.", examples=[NOT_A_DIAGNOSIS])
+    query: str = Field(description="The query as received.")
+    searched_for: str = Field(description="The words the results are for, after any spelling correction.")
+    did_you_mean: str | None = Field(description="A corrected query when some words matched nothing.")
+    items: list[SearchHit]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page.")
+    total: int
+
+
+class Suggestion(Link):
+    type: str = Field(examples=["condition"])
+    label: str = Field(description="The name or alias that matched the prefix.", examples=["Lumbar spasm"])
+
+
+class SuggestionList(ReadModel):
+    query: str
+    items: list[Suggestion]
+
+
+class GivenSymptom(ReadModel):
+    query: str = Field(description="The value as sent.", examples=["back knot"])
+    symptom: SymptomRef = Field(description="The vocabulary symptom it was read as.")
+    resolved_by: str = Field(description="`slug` when it was a slug, `search` when found by full-text search.")
+
+
+class ConditionMatch(ReadModel):
+    condition: ConditionSummary
+    score: float = Field(
+        description="Share of the given symptoms' weight this condition covers, from 0 to 1; rarer symptoms weigh more."
+    )
+    matched: list[SymptomRef] = Field(description="Given symptoms the condition lists.")
+    not_given: list[SymptomRef] = Field(description="The condition's symptoms that were not given.")
+
+
+class RedFlagMatch(ReadModel):
+    condition: Link
+    symptoms: list[SymptomRef] = Field(description="The given symptoms that are red flags of this condition.")
+
+
+class MatchResult(ReadModel):
+    notice: str = Field(description="Always present: this is information, not a diagnosis.", examples=[NOT_A_DIAGNOSIS])
+    given: list[GivenSymptom]
+    red_flags: list[RedFlagMatch] = Field(
+        description="Conditions for which a given symptom is a red flag: urgent care, whatever the ranking says."
+    )
+    items: list[ConditionMatch]
 
 
 class Health(ReadModel):

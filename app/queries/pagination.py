@@ -10,24 +10,44 @@ MAX_LIMIT = 100
 DEFAULT_LIMIT = 20
 
 
+def _encode(payload: dict[str, str | int]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str, key: str, kind: type) -> object:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        value = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))[key]
+        if not isinstance(value, kind) or isinstance(value, bool):
+            raise TypeError(value)
+    except (ValueError, TypeError, KeyError, IndexError, binascii.Error, UnicodeEncodeError) as exc:
+        reason = "is not a cursor this API issued; use the `next_cursor` of a previous page"
+        raise InvalidParameters(
+            f"Query parameter 'cursor': {reason}.",
+            errors=[InvalidParam(name="cursor", location="query", reason=reason)],
+        ) from exc
+    return value
+
+
 def encode_cursor(after_slug: str) -> str:
-    payload = json.dumps({"after": after_slug}, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(payload).decode().rstrip("=")
+    """A cursor for lists ordered by slug: the page continues after this slug."""
+    return _encode({"after": after_slug})
 
 
 def decode_cursor(cursor: str | None) -> str | None:
+    return None if cursor is None else str(_decode(cursor, "after", str))
+
+
+def encode_offset(offset: int) -> str:
+    """A cursor for ranked results (search), whose order has no natural key."""
+    return _encode({"offset": offset})
+
+
+def decode_offset(cursor: str | None) -> int:
     if cursor is None:
-        return None
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        payload = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
-        after = payload["after"]
-        if not isinstance(after, str):
-            raise TypeError(after)
-    except (ValueError, TypeError, KeyError, binascii.Error, UnicodeEncodeError) as exc:
-        reason = "is not a cursor this API issued; use the `next_cursor` of a previous page"
-        raise InvalidParameters(
-            f"query parameter 'cursor': {reason}.",
-            errors=[InvalidParam(name="cursor", location="query", reason=reason)],
-        ) from exc
-    return after
+        return 0
+    offset = _decode(cursor, "offset", int)
+    assert isinstance(offset, int)
+    if offset < 0:
+        return 0
+    return offset

@@ -28,9 +28,9 @@ async def test_a_symptom_lists_the_conditions_that_name_it(client: httpx.AsyncCl
     body["conditions"] = lumbar
     assert body == {
         "slug": "muscle-tenderness",
-        "name": "Muscle tenderness",
+        "name": "Tenderness",
         "href": "/v1/symptoms/muscle-tenderness",
-        "aliases": ["tenderness", "sore to the touch"],
+        "aliases": ["muscle tenderness", "sore to the touch"],
         "description": body["description"],
         "conditions": [
             {

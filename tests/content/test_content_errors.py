@@ -88,8 +88,8 @@ def broken_yaml(root: Path) -> tuple[Path, str]:
 
 def related_missing(root: Path) -> tuple[Path, str]:
     path = root / LUMBAR
-    replace_in(path, "related: []\n", "related:\n  - no-such-condition\n")
-    return path, f":{line_of(path, '  - no-such-condition')}: related condition 'no-such-condition' does not exist"
+    replace_in(path, "related: [", "related: [no-such-condition, ")
+    return path, f":{line_of(path, 'no-such-condition')}: related condition 'no-such-condition' does not exist"
 
 
 def item_without_term(root: Path) -> tuple[Path, str]:

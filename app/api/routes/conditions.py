@@ -8,9 +8,17 @@ from fastapi.responses import RedirectResponse
 from app.api import presenters
 from app.api.deps import AfterDep, LimitQuery, SessionDep
 from app.api.links import next_cursor, set_next_link
-from app.core.errors import NotFound
-from app.models.public import ConditionDetail, ConditionPage
-from app.queries import conditions
+from app.core.errors import InvalidParam, InvalidParameters, NotFound
+from app.models.public import (
+    NOT_A_DIAGNOSIS,
+    ConditionDetail,
+    ConditionMatch,
+    ConditionPage,
+    GivenSymptom,
+    MatchResult,
+    RedFlagMatch,
+)
+from app.queries import conditions, match
 from app.queries.pagination import DEFAULT_LIMIT
 
 router = APIRouter(prefix="/conditions", tags=["conditions"])
@@ -55,6 +63,54 @@ def list_conditions(
     cursor = next_cursor([row.slug for row in rows], limit=limit)
     set_next_link(request, response, cursor)
     return ConditionPage(items=[presenters.condition_summary(row) for row in rows], next_cursor=cursor, total=total)
+
+
+@router.get("/match", response_model=MatchResult)
+def match_conditions(
+    session: SessionDep,
+    symptom: Annotated[
+        list[str],
+        Query(
+            min_length=1,
+            max_length=20,
+            description="A symptom: its slug, or words that name it (resolved through search). Repeat for several.",
+            examples=["low-back-pain"],
+        ),
+    ],
+    limit: Annotated[int, Query(ge=1, le=50, description="At most this many conditions.")] = 10,
+) -> MatchResult:
+    """Rank conditions by how well their symptoms cover the given ones (information, not a diagnosis)."""
+    resolved, unknown = match.resolve_symptoms(session, [value[:200] for value in symptom])
+    if unknown:
+        errors = [InvalidParam(name="symptom", location="query", reason=f"no symptom matches '{v}'") for v in unknown]
+        names = ", ".join(f"'{v}'" for v in unknown)
+        raise InvalidParameters(
+            f"Query parameter 'symptom': no symptom matches {names}. GET /v1/symptoms lists them.", errors=errors
+        )
+    ids = [r.symptom.id for r in resolved if r.symptom.id is not None]
+    return MatchResult(
+        notice=NOT_A_DIAGNOSIS,
+        given=[
+            GivenSymptom(query=r.query, symptom=presenters.symptom_ref(r.symptom), resolved_by=r.resolved_by)
+            for r in resolved
+        ],
+        red_flags=[
+            RedFlagMatch(
+                condition=presenters.condition_link(flag.condition),
+                symptoms=[presenters.symptom_ref(s) for s in flag.symptoms],
+            )
+            for flag in match.red_flags(session, ids)
+        ],
+        items=[
+            ConditionMatch(
+                condition=presenters.condition_summary(ranked.condition),
+                score=ranked.score,
+                matched=[presenters.symptom_ref(s) for s in ranked.matched],
+                not_given=[presenters.symptom_ref(s) for s in ranked.not_given],
+            )
+            for ranked in match.rank_conditions(session, ids, limit=limit)
+        ],
+    )
 
 
 @router.get(

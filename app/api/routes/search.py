@@ -1,0 +1,93 @@
+"""`/v1/search` (ranked full text, typo tolerant) and `/v1/search/suggest` (type-ahead)."""
+
+import html
+from enum import StrEnum
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from app.api.deps import LimitQuery, SessionDep
+from app.api.links import set_next_link
+from app.models.public import NOT_A_DIAGNOSIS, SearchHit, SearchPage, Suggestion, SuggestionList
+from app.queries import search as search_queries
+from app.queries.pagination import DEFAULT_LIMIT, decode_offset, encode_offset
+
+router = APIRouter(prefix="/search", tags=["search"])
+
+HREFS = {"condition": "conditions", "symptom": "symptoms", "cause": "causes", "treatment": "treatments"}
+
+
+class EntryType(StrEnum):
+    condition = "condition"
+    symptom = "symptom"
+    cause = "cause"
+    treatment = "treatment"
+
+
+def _highlighted(snippet: str) -> str:
+    """HTML-safe: the text is escaped first, then the index's markers become <mark> tags."""
+    escaped = html.escape(snippet, quote=True)
+    return escaped.replace(search_queries.HIGHLIGHT_START, "<mark>").replace(search_queries.HIGHLIGHT_END, "</mark>")
+
+
+def _href(kind: str, slug: str) -> str:
+    return f"/v1/{HREFS[kind]}/{slug}"
+
+
+@router.get("", response_model=SearchPage)
+def search(
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    q: Annotated[
+        str,
+        Query(min_length=1, max_length=500, description="What to look for, in any words.", examples=["back spasm"]),
+    ],
+    type: Annotated[list[EntryType], Query(description="Only entries of this type; repeat for several.")] = [],  # noqa: B006 (FastAPI copies defaults per request)
+    limit: LimitQuery = DEFAULT_LIMIT,
+    cursor: Annotated[str | None, Query(description="The `next_cursor` of the previous page.")] = None,
+) -> SearchPage:
+    """Search conditions, symptoms, causes and treatments, best match first, tolerant of typos."""
+    offset = decode_offset(cursor)
+    kinds = [entry.value for entry in dict.fromkeys(type)]
+    result = search_queries.search(session, q, kinds=kinds, limit=limit, offset=offset)
+    more = offset + len(result.hits) < result.total
+    next_cursor = encode_offset(offset + len(result.hits)) if more else None
+    set_next_link(request, response, next_cursor)
+    return SearchPage(
+        notice=NOT_A_DIAGNOSIS,
+        query=q,
+        searched_for=result.searched_for,
+        did_you_mean=result.did_you_mean,
+        items=[
+            SearchHit(
+                type=hit.kind,
+                slug=hit.slug,
+                name=hit.name,
+                href=_href(hit.kind, hit.slug),
+                snippet=_highlighted(hit.snippet),
+                score=round(hit.score, 4),
+            )
+            for hit in result.hits
+        ],
+        next_cursor=next_cursor,
+        total=result.total,
+    )
+
+
+@router.get("/suggest", response_model=SuggestionList)
+def suggest(
+    session: SessionDep,
+    q: Annotated[
+        str, Query(min_length=1, max_length=100, description="What the user has typed so far.", examples=["lum"])
+    ],
+    limit: Annotated[int, Query(ge=1, le=20, description="At most this many suggestions.")] = 8,
+) -> SuggestionList:
+    """Suggest names and aliases that start with what was typed (at any word), best first."""
+    found = search_queries.suggest(session, q, limit=limit)
+    return SuggestionList(
+        query=q,
+        items=[
+            Suggestion(type=s.kind, slug=s.slug, name=s.name, label=s.label, href=_href(s.kind, s.slug)) for s in found
+        ],
+    )

@@ -1,0 +1,135 @@
+"""Symptom matching: which conditions' symptoms best cover the ones given, rare symptoms weighing more.
+
+A symptom's weight is its inverse document frequency, ln(1 + N / conditions listing it): "saddle numbness"
+says more than "pain". A condition scores the share of the given weight it covers; ties go to the condition
+with fewer symptoms left unexplained. Red flags are matched separately: any given symptom that is a red flag
+of some condition names that condition, whatever the ranking.
+"""
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import case, func
+from sqlmodel import Session, col, select
+
+from app.models import Condition, ConditionSymptom, Symptom, SymptomSection
+from app.queries.search import search
+
+
+@dataclass(frozen=True)
+class RankedCondition:
+    condition: Condition
+    score: float
+    matched: list[Symptom]
+    not_given: list[Symptom]
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    condition: Condition
+    symptoms: list[Symptom]
+
+
+def _weights(session: Session, symptom_ids: list[int]) -> dict[int, float]:
+    total = session.exec(select(func.count()).select_from(Condition)).one() or 1
+    listing = (
+        select(col(ConditionSymptom.symptom_id), func.count(func.distinct(col(ConditionSymptom.condition_id))))
+        .where(
+            col(ConditionSymptom.symptom_id).in_(symptom_ids), col(ConditionSymptom.section) == SymptomSection.symptom
+        )
+        .group_by(col(ConditionSymptom.symptom_id))
+    )
+    counts = dict(session.exec(listing).all())
+    return {sid: math.log(1 + total / max(counts.get(sid, 0), 1)) for sid in symptom_ids}
+
+
+def rank_conditions(session: Session, symptom_ids: list[int], *, limit: int) -> list[RankedCondition]:
+    weights = _weights(session, symptom_ids)
+    given_weight = sum(weights.values())
+    is_symptom = col(ConditionSymptom.section) == SymptomSection.symptom
+    covered = func.sum(case(weights, value=col(ConditionSymptom.symptom_id), else_=0.0)).label("covered")
+    listed = (
+        select(func.count())
+        .where(col(ConditionSymptom.condition_id) == col(Condition.id), is_symptom)
+        .correlate(Condition)
+        .scalar_subquery()
+    )
+    statement = (
+        select(Condition, covered)
+        .join(ConditionSymptom, col(ConditionSymptom.condition_id) == col(Condition.id))
+        .where(is_symptom, col(ConditionSymptom.symptom_id).in_(symptom_ids))
+        .group_by(col(Condition.id))
+        .order_by(covered.desc(), listed, col(Condition.slug))
+        .limit(limit)
+    )
+    top = list(session.exec(statement).all())
+    if not top:
+        return []
+    symptoms_of: dict[int, list[Symptom]] = defaultdict(list)
+    rows = session.exec(
+        select(col(ConditionSymptom.condition_id), Symptom)
+        .join(Symptom, col(Symptom.id) == col(ConditionSymptom.symptom_id))
+        .where(col(ConditionSymptom.condition_id).in_([c.id for c, _ in top]), is_symptom)
+        .order_by(col(ConditionSymptom.position), col(ConditionSymptom.term_position))
+    )
+    for condition_id, symptom in rows:
+        symptoms_of[condition_id].append(symptom)
+    given = set(symptom_ids)
+    ranked = []
+    for condition, weight in top:
+        assert condition.id is not None
+        listed_symptoms = symptoms_of[condition.id]
+        ranked.append(
+            RankedCondition(
+                condition=condition,
+                score=round(float(weight) / given_weight, 4) if given_weight else 0.0,
+                matched=[s for s in listed_symptoms if s.id in given],
+                not_given=[s for s in listed_symptoms if s.id not in given],
+            )
+        )
+    return ranked
+
+
+def red_flags(session: Session, symptom_ids: list[int]) -> list[RedFlag]:
+    """Conditions for which a given symptom is a red flag (a reason to seek urgent care)."""
+    statement = (
+        select(Condition, Symptom)
+        .join(ConditionSymptom, col(ConditionSymptom.condition_id) == col(Condition.id))
+        .join(Symptom, col(Symptom.id) == col(ConditionSymptom.symptom_id))
+        .where(
+            col(ConditionSymptom.section) == SymptomSection.red_flag, col(ConditionSymptom.symptom_id).in_(symptom_ids)
+        )
+        .order_by(col(Condition.name), col(ConditionSymptom.position))
+    )
+    flagged: dict[str, RedFlag] = {}
+    for condition, symptom in session.exec(statement):
+        flagged.setdefault(condition.slug, RedFlag(condition, [])).symptoms.append(symptom)
+    # The condition for which most of the given symptoms are red flags comes first.
+    return sorted(flagged.values(), key=lambda flag: -len(flag.symptoms))
+
+
+@dataclass(frozen=True)
+class Resolved:
+    query: str
+    symptom: Symptom
+    resolved_by: str  # "slug" or "search"
+
+
+def resolve_symptoms(session: Session, values: list[str]) -> tuple[list[Resolved], list[str]]:
+    """Read each value as a symptom slug, else as words for a symptom search; returns what stays unknown."""
+    by_slug = {s.slug: s for s in session.exec(select(Symptom).where(col(Symptom.slug).in_(values)))}
+    resolved: list[Resolved] = []
+    unknown: list[str] = []
+    for value in dict.fromkeys(values):
+        symptom = by_slug.get(value)
+        how = "slug"
+        if symptom is None:
+            hits = search(session, value, kinds=["symptom"], limit=1, offset=0).hits
+            symptom = session.exec(select(Symptom).where(col(Symptom.slug) == hits[0].slug)).first() if hits else None
+            how = "search"
+        if symptom is None:
+            unknown.append(value)
+        elif all(r.symptom.id != symptom.id for r in resolved):
+            resolved.append(Resolved(value, symptom, how))
+    return resolved, unknown

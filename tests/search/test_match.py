@@ -1,0 +1,59 @@
+"""`/v1/conditions/match`: IDF-weighted symptom coverage, with the notice and red flags."""
+
+import httpx
+import pytest
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_match_ranks_by_weighted_coverage_and_explains_itself(client: httpx.AsyncClient) -> None:
+    response = await client.get(
+        "/v1/conditions/match", params=[("symptom", "low-back-pain"), ("symptom", "muscle-tenderness")]
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["notice"].startswith("This is general information, not a diagnosis.")
+    top = body["items"][0]
+    assert top["score"] == 1.0
+    assert {s["slug"] for s in top["matched"]} == {"low-back-pain", "muscle-tenderness"}
+    assert not {s["slug"] for s in top["not_given"]} & {"low-back-pain", "muscle-tenderness"}
+    scores = [item["score"] for item in body["items"]]
+    assert scores == sorted(scores, reverse=True)
+    assert "lumbar-muscle-spasm" in [item["condition"]["slug"] for item in body["items"] if item["score"] == 1.0]
+
+
+async def test_a_rare_symptom_outweighs_a_common_one(client: httpx.AsyncClient) -> None:
+    body = (
+        await client.get("/v1/conditions/match", params=[("symptom", "low-back-pain"), ("symptom", "saddle-numbness")])
+    ).json()
+    by_slug = {item["condition"]["slug"]: item["score"] for item in body["items"]}
+    # Cauda equina has the rare symptom; a page with only the common one scores less than half.
+    assert body["items"][0]["condition"]["slug"] == "cauda-equina-syndrome"
+    assert by_slug["nonspecific-low-back-pain"] < 0.5
+
+
+async def test_red_flag_symptoms_name_the_emergency(client: httpx.AsyncClient) -> None:
+    params = {"symptom": ["saddle-numbness", "bladder-or-bowel-dysfunction"]}
+    body = (await client.get("/v1/conditions/match", params=params)).json()
+    first = body["red_flags"][0]
+    assert first["condition"]["slug"] == "cauda-equina-syndrome"
+    assert {s["slug"] for s in first["symptoms"]} == {"saddle-numbness", "bladder-or-bowel-dysfunction"}
+
+
+async def test_free_text_is_resolved_through_search(client: httpx.AsyncClient) -> None:
+    body = (await client.get("/v1/conditions/match", params={"symptom": "lower back pain"})).json()
+    assert body["given"] == [
+        {
+            "query": "lower back pain",
+            "symptom": {"slug": "low-back-pain", "name": "Low back pain", "href": "/v1/symptoms/low-back-pain"},
+            "resolved_by": "search",
+        }
+    ]
+
+
+async def test_unresolvable_or_missing_symptoms_are_422s(client: httpx.AsyncClient) -> None:
+    unknown = await client.get("/v1/conditions/match", params={"symptom": "zzqx"})
+    assert unknown.status_code == 422
+    assert unknown.json()["errors"] == [{"name": "symptom", "location": "query", "reason": "no symptom matches 'zzqx'"}]
+    missing = await client.get("/v1/conditions/match")
+    assert missing.status_code == 422 and missing.json()["errors"][0]["name"] == "symptom"
