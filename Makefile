@@ -6,7 +6,7 @@ UV_VERSION := 0.13.9
 UV := .tools/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install run migrate seed serve test lint content-lint format typecheck lock clean
+.PHONY: install run migrate seed serve test lint content-lint format typecheck lock clean bench-search wrk
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -53,9 +53,22 @@ content-lint: install
 test: lint typecheck content-lint
 	$(BIN)/pytest
 
+# Benchmarks: loopback only, bounded (see bench/README.md). wrk comes from Debian, Datasette from its own lock.
+bench/.venv/.installed: bench/requirements.lock | $(UV)
+	$(UV) venv --quiet --allow-existing --python $(PYTHON) bench/.venv
+	$(UV) pip sync --quiet --python bench/.venv/bin/python --require-hashes bench/requirements.lock
+	touch $@
+
+wrk:
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+
+bench-search: install wrk bench/.venv/.installed
+	$(BIN)/python bench/search.py
+
 lock: | $(UV)
 	$(UV) pip compile --quiet --generate-hashes --python-version 3.11 -o requirements.lock pyproject.toml
 	$(UV) pip compile --quiet --generate-hashes --python-version 3.11 --extra dev -o requirements-dev.lock pyproject.toml
+	$(UV) pip compile --quiet --generate-hashes --python-version 3.11 -o bench/requirements.lock bench/requirements.in
 
 clean:
 	rm -rf $(VENV) .tools .mypy_cache .ruff_cache .pytest_cache data

@@ -14,7 +14,7 @@ from sqlalchemy import Connection, text
 
 WORD_RE = re.compile(r"[^\W_]+")
 NAME = "search_index"
-VERSION = "1"  # bump when the index's shape or ranking changes, so the next seed rebuilds it
+VERSION = "2"  # bump when the index's shape or ranking changes, so the next seed rebuilds it
 
 # (kind, table, link table) for the three vocabularies; conditions are handled on their own.
 _TERMS = (
@@ -96,11 +96,12 @@ def rebuild(connection: Connection) -> int:
         return 0
     connection.execute(
         text(
-            "INSERT INTO search_fts (kind, slug, name, aliases, summary, body) "
-            "VALUES (:kind, :slug, :name, :aliases, :summary, :body)"
+            "INSERT INTO search_fts (rowid, kind, slug, name, aliases, summary, body) "
+            "VALUES (:rowid, :kind, :slug, :name, :aliases, :summary, :body)"
         ),
         [
             {
+                "rowid": rowid,
                 "kind": d.kind,
                 "slug": d.slug,
                 "name": d.name,
@@ -108,7 +109,8 @@ def rebuild(connection: Connection) -> int:
                 "summary": d.summary,
                 "body": "\n".join(d.body),
             }
-            for d in documents
+            # Conditions come first from _documents, so they take rowids 1..N: ranking relies on that.
+            for rowid, d in enumerate(documents, start=1)
         ],
     )
     frequency: Counter[str] = Counter()
@@ -128,5 +130,10 @@ def rebuild(connection: Connection) -> int:
             "VALUES (:key, :kind, :slug, :name, :label, :rank)"
         ),
         [key for d in documents for key in _name_keys(d)],
+    )
+    conditions = sum(d.kind == "condition" for d in documents)
+    connection.execute(
+        text("INSERT OR REPLACE INTO reference_data (name, version) VALUES ('search_index_conditions', :n)"),
+        {"n": str(conditions)},
     )
     return len(documents)

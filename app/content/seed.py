@@ -82,7 +82,11 @@ def content_hash(document: ConditionDocument) -> str:
 def seed(engine: Engine, root: Path, *, now: datetime | None = None) -> SeedReport:
     """Load the folder at `root` into the database; raises ContentErrors (writing nothing) if it is invalid."""
     codes = load_code_set()
-    library = load_library(root, codes)
+    return apply_library(engine, load_library(root, codes), codes, now=now)
+
+
+def apply_library(engine: Engine, library: Library, codes: CodeSet, *, now: datetime | None = None) -> SeedReport:
+    """Write an already validated library (the seed's second half; the benchmarks build libraries in memory)."""
     now = now or datetime.now(UTC)
     with Session(engine) as session, session.begin():
         if is_sqlite(str(engine.url)):

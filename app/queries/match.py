@@ -16,6 +16,8 @@ from sqlmodel import Session, col, select
 from app.models import Condition, ConditionSymptom, Symptom, SymptomSection
 from app.queries.search import search
 
+SHORTLIST_FACTOR = 5  # candidates scored for the tie-break, per result asked for
+
 
 @dataclass(frozen=True)
 class RankedCondition:
@@ -34,7 +36,8 @@ class RedFlag:
 def _weights(session: Session, symptom_ids: list[int]) -> dict[int, float]:
     total = session.exec(select(func.count()).select_from(Condition)).one() or 1
     listing = (
-        select(col(ConditionSymptom.symptom_id), func.count(func.distinct(col(ConditionSymptom.condition_id))))
+        # The primary key (condition, symptom, section) makes a plain count a count of conditions.
+        select(col(ConditionSymptom.symptom_id), func.count())
         .where(
             col(ConditionSymptom.symptom_id).in_(symptom_ids), col(ConditionSymptom.section) == SymptomSection.symptom
         )
@@ -49,46 +52,40 @@ def rank_conditions(session: Session, symptom_ids: list[int], *, limit: int) -> 
     given_weight = sum(weights.values())
     is_symptom = col(ConditionSymptom.section) == SymptomSection.symptom
     covered = func.sum(case(weights, value=col(ConditionSymptom.symptom_id), else_=0.0)).label("covered")
-    listed = (
-        select(func.count())
-        .where(col(ConditionSymptom.condition_id) == col(Condition.id), is_symptom)
-        .correlate(Condition)
-        .scalar_subquery()
-    )
-    statement = (
-        select(Condition, covered)
-        .join(ConditionSymptom, col(ConditionSymptom.condition_id) == col(Condition.id))
+    # Score from the link table alone (an index range per given symptom), for a shortlist; the tie-break
+    # (fewer symptoms left unexplained) is computed for the shortlist only, not for every candidate.
+    shortlist = session.exec(
+        select(col(ConditionSymptom.condition_id), covered)
         .where(is_symptom, col(ConditionSymptom.symptom_id).in_(symptom_ids))
-        .group_by(col(Condition.id))
-        .order_by(covered.desc(), listed, col(Condition.slug))
-        .limit(limit)
-    )
-    top = list(session.exec(statement).all())
-    if not top:
+        .group_by(col(ConditionSymptom.condition_id))
+        .order_by(covered.desc(), col(ConditionSymptom.condition_id))
+        .limit(limit * SHORTLIST_FACTOR)
+    ).all()
+    if not shortlist:
         return []
     symptoms_of: dict[int, list[Symptom]] = defaultdict(list)
     rows = session.exec(
         select(col(ConditionSymptom.condition_id), Symptom)
         .join(Symptom, col(Symptom.id) == col(ConditionSymptom.symptom_id))
-        .where(col(ConditionSymptom.condition_id).in_([c.id for c, _ in top]), is_symptom)
+        .where(col(ConditionSymptom.condition_id).in_([cid for cid, _ in shortlist]), is_symptom)
         .order_by(col(ConditionSymptom.position), col(ConditionSymptom.term_position))
     )
     for condition_id, symptom in rows:
         symptoms_of[condition_id].append(symptom)
     given = set(symptom_ids)
-    ranked = []
-    for condition, weight in top:
-        assert condition.id is not None
-        listed_symptoms = symptoms_of[condition.id]
-        ranked.append(
-            RankedCondition(
-                condition=condition,
-                score=round(float(weight) / given_weight, 4) if given_weight else 0.0,
-                matched=[s for s in listed_symptoms if s.id in given],
-                not_given=[s for s in listed_symptoms if s.id not in given],
-            )
+    best = sorted(shortlist, key=lambda row: (-row[1], len(symptoms_of[row[0]]), row[0]))[:limit]
+    conditions = {
+        c.id: c for c in session.exec(select(Condition).where(col(Condition.id).in_([cid for cid, _ in best])))
+    }
+    return [
+        RankedCondition(
+            condition=conditions[condition_id],
+            score=round(float(weight) / given_weight, 4) if given_weight else 0.0,
+            matched=[s for s in symptoms_of[condition_id] if s.id in given],
+            not_given=[s for s in symptoms_of[condition_id] if s.id not in given],
         )
-    return ranked
+        for condition_id, weight in best
+    ]
 
 
 def red_flags(session: Session, symptom_ids: list[int]) -> list[RedFlag]:
