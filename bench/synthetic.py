@@ -9,7 +9,10 @@ import sys
 import time
 from pathlib import Path
 
+from sqlmodel import Session
+
 from app import migrations
+from app.content import search_index
 from app.content.icd10 import load_code_set
 from app.content.library import Library, load_library
 from app.content.parser import ParsedCondition
@@ -18,6 +21,7 @@ from app.content.search_index import words
 from app.content.seed import apply_library
 from app.core.db import create_db_engine
 from app.core.paths import SEED_DIR
+from app.models import ReferenceData
 
 
 def _section(rng: random.Random, slugs: list[str], count: int, pool: list[str]) -> Section:
@@ -72,6 +76,18 @@ def build(size: int, path: Path) -> None:
     apply_library(engine, synthetic_library(size), load_code_set())
     engine.dispose()
     sys.stdout.write(f"built {path} with {size} conditions in {time.monotonic() - started:.0f} s\n")
+
+
+def reindex_if_stale(path: Path) -> None:
+    """Rebuild a cached library's search index when the index format changed since it was built."""
+    engine = create_db_engine(f"sqlite:///{path}")
+    with Session(engine) as session, session.begin():
+        built = session.get(ReferenceData, search_index.NAME)
+        if built is None or built.version != search_index.VERSION:
+            search_index.rebuild(session.connection())
+            session.merge(ReferenceData(name=search_index.NAME, version=search_index.VERSION))
+            sys.stdout.write(f"re-indexed {path}\n")
+    engine.dispose()
 
 
 if __name__ == "__main__":
