@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 import uvicorn
+from sqlalchemy.exc import OperationalError
 
 from app import migrations
 from app.content.errors import ContentErrors, display_path
@@ -48,10 +49,15 @@ def seed(
             typer.echo(str(error), err=True)
         typer.echo(f"seed: {len(exc.errors)} error(s); the database was not changed.", err=True)
         raise typer.Exit(code=1) from exc
+    except OperationalError as exc:
+        typer.echo(f"seed: the database is busy or unusable ({exc.orig}); nothing was changed.", err=True)
+        raise typer.Exit(code=1) from exc
     finally:
         engine.dispose()
     for name, counts in report.counts.items():
         typer.echo(f"{name:>10}: {counts}")
+    if report.logged_changes:
+        typer.echo(f"change log: {report.logged_changes} entries changed")
     if report.search_documents is not None:
         typer.echo(f"search index: rebuilt with {report.search_documents} documents")
     typer.echo("seed: done." if report.changed else "seed: nothing to change.")

@@ -8,7 +8,9 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from app import __version__, migrations
+from app.api.content_version import ContentVersion
 from app.api.docs import install_docs
+from app.api.http_cache import HttpCacheMiddleware
 from app.api.main import api_router
 from app.api.openapi import install_openapi
 from app.api.routes import health, problems
@@ -48,6 +50,10 @@ TAGS = [
         "name": "search",
         "description": "Ranked, typo-tolerant full-text search across every entry, and type-ahead suggestions.",
     },
+    {
+        "name": "sync",
+        "description": "Offline sync: the whole library in one export, then only what changed since a cursor.",
+    },
     {"name": "codes", "description": "ICD-10-CM look-ups: the conditions for a code or its nearest ancestor."},
     {"name": "health", "description": "Liveness and readiness probes for orchestrators."},
     {"name": "problems", "description": "Descriptions of the problem types used in error responses."},
@@ -61,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        version.close()
         engine.dispose()
 
     app = FastAPI(
@@ -78,14 +85,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.migration_head = migrations.head_revision(settings.database_url)
     logging.getLogger("app").setLevel(settings.log_level.upper())
 
+    version = ContentVersion(engine)
+    app.state.content_version = version
     install_error_handlers(app)
-    if settings.cors_origins:
-        app.add_middleware(
-            CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "HEAD", "OPTIONS"]
-        )
+    # Added last, so it runs first: warm GETs are answered before routing (CORS stays outside it).
+    app.add_middleware(HttpCacheMiddleware, settings=settings, version=version)
     app.include_router(health.router)
     app.include_router(api_router)
     app.include_router(problems.router)
     install_docs(app)
     install_openapi(app)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "HEAD", "OPTIONS"],
+            allow_headers=["If-None-Match", "If-Modified-Since"],
+            expose_headers=["ETag", "Last-Modified", "Link"],
+            max_age=600,
+        )
     return app

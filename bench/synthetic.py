@@ -73,7 +73,7 @@ def build(size: int, path: Path) -> None:
     started = time.monotonic()
     migrations.upgrade(url)
     engine = create_db_engine(url)
-    apply_library(engine, synthetic_library(size), load_code_set())
+    apply_library(engine, synthetic_library(size), load_code_set(), track_changes=False)
     engine.dispose()
     sys.stdout.write(f"built {path} with {size} conditions in {time.monotonic() - started:.0f} s\n")
 

@@ -13,6 +13,7 @@ from app.core.db import create_db_engine
 
 TABLES = {
     "alembic_version",
+    "change",
     "cause",
     "condition",
     "condition_alias",
@@ -21,6 +22,7 @@ TABLES = {
     "condition_related",
     "condition_symptom",
     "condition_treatment",
+    "entry_state",
     "faq",
     "icd10_code",
     "reference_data",

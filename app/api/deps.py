@@ -41,7 +41,8 @@ def after_slug(cursor: CursorQuery = None) -> str | None:
 
 AfterDep = Annotated[str | None, Depends(after_slug)]
 
-_allowed_params: dict[int, frozenset[str]] = {}
+# Cached on the route object itself: routes are unhashable, and ids of collected routes get reused.
+_ALLOWED = "_conditions_api_query_params"
 
 
 def _query_param_names(dependant: Dependant) -> set[str]:
@@ -56,10 +57,10 @@ def reject_unknown_query_params(request: Request) -> None:
     route = request.scope.get("route")
     if not isinstance(route, APIRoute):
         return
-    allowed = _allowed_params.get(id(route))
+    allowed: frozenset[str] | None = getattr(route, _ALLOWED, None)
     if allowed is None:
         allowed = frozenset(_query_param_names(route.dependant))
-        _allowed_params[id(route)] = allowed
+        setattr(route, _ALLOWED, allowed)
     unknown = [name for name in dict.fromkeys(request.query_params.keys()) if name not in allowed]
     if unknown:
         accepted = ", ".join(sorted(allowed)) or "none"

@@ -12,4 +12,6 @@ def next_cursor(slugs: list[str], *, limit: int) -> str | None:
 
 def set_next_link(request: Request, response: Response, cursor: str | None) -> None:
     if cursor is not None:
-        response.headers["Link"] = f'<{request.url.include_query_params(cursor=cursor)}>; rel="next"'
+        # Relative: an absolute URL would carry the request's Host header into cached responses.
+        url = request.url.include_query_params(cursor=cursor)
+        response.headers["Link"] = f'<{url.path}?{url.query}>; rel="next"'

@@ -150,3 +150,11 @@ def treatment_detail(treatment: Treatment, *, conditions: list[api.ConditionUse]
 
 def code_ref(code: Icd10Code) -> api.CodeRef:
     return api.CodeRef(code=code.code, description=code.description)
+
+
+_COLLECTIONS = {"condition": "conditions", "symptom": "symptoms", "cause": "causes", "treatment": "treatments"}
+
+
+def entry_href(kind: str, slug: str) -> str:
+    """The URL of any entry: `condition`, `symptom`, `cause` or `treatment`."""
+    return f"/v1/{_COLLECTIONS[kind]}/{slug}"

@@ -98,7 +98,11 @@ def check_links(library: Library, claimed: Set[str] = frozenset()) -> list[Conte
     for parsed in library.conditions:
         front = parsed.document.front
         names.append((front.slug, parsed.path, parsed.line("slug")))
-        names += [(slugify(alias), parsed.path, parsed.line("aliases", i)) for i, alias in enumerate(front.aliases)]
+        for index, alias in enumerate(front.aliases):
+            line = parsed.line("aliases", index)
+            if not slugify(alias):
+                errors.append(ContentError(parsed.path, line, f"alias '{alias}' has no letters or digits for a slug"))
+            names.append((slugify(alias), parsed.path, line))
     errors += _duplicates(names, "slug or alias")
 
     condition_slugs = {parsed.document.front.slug for parsed in library.conditions} | claimed

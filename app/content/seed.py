@@ -13,9 +13,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import Engine, delete, func, insert
+from sqlalchemy import Engine, delete, func, insert, update
 from sqlmodel import Session, col, select
 
+from app.api.export import entry_digests, export_library
 from app.content import search_index
 from app.content.icd10 import CodeSet, load_code_set
 from app.content.library import Library, load_library
@@ -25,6 +26,7 @@ from app.content.slugs import slugify
 from app.core.db import is_sqlite
 from app.models import (
     Cause,
+    Change,
     Condition,
     ConditionAlias,
     ConditionCause,
@@ -32,6 +34,7 @@ from app.models import (
     ConditionRelated,
     ConditionSymptom,
     ConditionTreatment,
+    EntryState,
     Faq,
     Icd10Code,
     ReferenceData,
@@ -68,6 +71,7 @@ class Counts:
 class SeedReport:
     counts: dict[str, Counts] = field(default_factory=dict)
     search_documents: int | None = None  # documents indexed, when the search index was rebuilt
+    logged_changes: int = 0  # entries whose representation changed (rows added to the change log)
 
     @property
     def changed(self) -> bool:
@@ -85,8 +89,14 @@ def seed(engine: Engine, root: Path, *, now: datetime | None = None) -> SeedRepo
     return apply_library(engine, load_library(root, codes), codes, now=now)
 
 
-def apply_library(engine: Engine, library: Library, codes: CodeSet, *, now: datetime | None = None) -> SeedReport:
-    """Write an already validated library (the seed's second half; the benchmarks build libraries in memory)."""
+def apply_library(
+    engine: Engine, library: Library, codes: CodeSet, *, now: datetime | None = None, track_changes: bool = True
+) -> SeedReport:
+    """Write an already validated library (the seed's second half; the benchmarks build libraries in memory).
+
+    `track_changes=False` skips the change log, which builds every entry's representation: synthetic
+    benchmark libraries have no offline clients to tell.
+    """
     now = now or datetime.now(UTC)
     with Session(engine) as session, session.begin():
         if is_sqlite(str(engine.url)):
@@ -94,6 +104,8 @@ def apply_library(engine: Engine, library: Library, codes: CodeSet, *, now: date
             session.connection().exec_driver_sql("BEGIN IMMEDIATE")
         report = _write(session, library, now)
         report.counts["icd10 codes"] = _sync_code_table(session, codes)
+        if track_changes:
+            report.logged_changes = _log_changes(session, now)
         built = session.get(ReferenceData, search_index.NAME)
         if report.changed or built is None or built.version != search_index.VERSION:
             # Rebuilt in the same transaction as the content, so the two never disagree.
@@ -161,7 +173,11 @@ def _write(session: Session, library: Library, now: datetime) -> SeedReport:
     causes_by_slug = {row.slug: row for row in session.exec(select(Cause))}
     for parsed_cause in library.causes:
         target = parsed_cause.term.condition
-        causes_by_slug[parsed_cause.term.slug].condition_id = condition_ids[target] if target else None
+        cause = causes_by_slug[parsed_cause.term.slug]
+        target_id = condition_ids[target] if target else None
+        if cause.condition_id != target_id:
+            cause.condition_id = target_id
+            report.counts["causes"].updated += 1
 
     vocabularies: tuple[tuple[TermTable, Sequence[ParsedTerm[Any]], str], ...] = (
         (Symptom, library.symptoms, "symptoms"),
@@ -169,7 +185,7 @@ def _write(session: Session, library: Library, now: datetime) -> SeedReport:
         (Treatment, library.treatments, "treatments"),
     )
     for term_table, terms, key in vocabularies:
-        report.counts[key].deleted = _delete_missing_terms(session, term_table, {t.term.slug for t in terms})
+        report.counts[key].deleted = len(_delete_missing_terms(session, term_table, {t.term.slug for t in terms}))
     session.flush()
     return report
 
@@ -201,9 +217,36 @@ def _upsert_terms(
     return {slug: row.id for slug, row in existing.items() if row.id is not None}, counts
 
 
-def _delete_missing_terms(session: Session, table: TermTable, wanted: set[str]) -> int:
-    result = session.execute(delete(table).where(table.slug.not_in(wanted)))  # type: ignore[attr-defined]
-    return int(result.rowcount)  # type: ignore[attr-defined]
+def _delete_missing_terms(session: Session, table: TermTable, wanted: set[str]) -> list[str]:
+    gone = [slug for slug in session.exec(select(col(table.slug))) if slug not in wanted]
+    if gone:
+        session.execute(delete(table).where(col(table.slug).in_(gone)))
+    return gone
+
+
+def _log_changes(session: Session, now: datetime) -> int:
+    """Record in the change log every entry whose representation changed, appeared or went away.
+
+    Comparing hashes of what clients see (not the rows written) catches every knock-on effect: a renamed
+    symptom changes each condition that shows it, a new cause link changes the target's `can_lead_to`.
+    """
+    current = entry_digests(export_library(session))
+    stored = {(row.kind, row.slug): row.digest for row in session.exec(select(EntryState))}
+    upserted = sorted(key for key, digest in current.items() if stored.get(key) != digest)
+    deleted = sorted(key for key in stored if key not in current)
+    rows = [{"kind": k, "slug": s, "action": "upsert", "changed_at": now} for k, s in upserted]
+    rows += [{"kind": k, "slug": s, "action": "delete", "changed_at": now} for k, s in deleted]
+    if not rows:
+        return 0
+    session.execute(insert(Change), rows)
+    for kind, slug in deleted:
+        session.execute(delete(EntryState).where(col(EntryState.kind) == kind, col(EntryState.slug) == slug))
+    for kind, slug in upserted:
+        session.merge(EntryState(kind=kind, slug=slug, digest=current[(kind, slug)]))
+    # A condition shown differently because something it shows changed is updated too.
+    changed_conditions = [slug for kind, slug in upserted if kind == "condition"]
+    session.execute(update(Condition).where(col(Condition.slug).in_(changed_conditions)).values(updated_at=now))
+    return len(rows)
 
 
 def _condition_fields(parsed: ParsedCondition, digest: str, now: datetime) -> dict[str, Any]:

@@ -26,6 +26,18 @@ class Settings(BaseSettings):
         description="Comma-separated origins allowed to call the API from a browser; empty allows none.",
     )
     log_level: LogLevel = Field(default="info", description="Log level of the server and the CLI.")
+    cache_max_age: int = Field(
+        default=300, ge=0, description="Seconds clients and proxies may reuse a response (Cache-Control max-age)."
+    )
+    cache_stale_while_revalidate: int = Field(
+        default=86_400, ge=0, description="Seconds a stale response may be shown while it is revalidated."
+    )
+    cache_entries: int = Field(
+        default=4_096, ge=0, description="Responses kept in the in-process cache (0 turns the cache off)."
+    )
+    compress_min_bytes: int = Field(
+        default=1_024, ge=0, description="Bodies at least this large are compressed (brotli or gzip) when accepted."
+    )
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -1,6 +1,7 @@
 """All tables, imported together so `SQLModel.metadata` is complete for Alembic."""
 
 from app.models.base import ReviewStatus, SymptomSection, TreatmentKind, TreatmentSection
+from app.models.changes import Change, EntryState
 from app.models.codes import Icd10Code, ReferenceData
 from app.models.condition import (
     Condition,
@@ -17,6 +18,7 @@ from app.models.vocabulary import Cause, Symptom, Treatment
 
 __all__ = [
     "Cause",
+    "Change",
     "Condition",
     "ConditionAlias",
     "ConditionCause",
@@ -24,6 +26,7 @@ __all__ = [
     "ConditionRelated",
     "ConditionSymptom",
     "ConditionTreatment",
+    "EntryState",
     "Faq",
     "Icd10Code",
     "ReferenceData",

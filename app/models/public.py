@@ -281,6 +281,30 @@ class MatchResult(ReadModel):
     items: list[ConditionMatch]
 
 
+class ChangeEntry(ReadModel):
+    type: str = Field(description="condition, symptom, cause or treatment.", examples=["condition"])
+    slug: str = Field(examples=["lumbar-muscle-spasm"])
+    action: str = Field(description="`upsert` (fetch `href` again) or `delete` (a tombstone: drop it).")
+    href: str | None = Field(description="Where to fetch the new version; null for deletions.")
+    changed_at: datetime
+
+
+class ChangePage(ReadModel):
+    items: list[ChangeEntry] = Field(description="Changes in the order they were made.")
+    next_cursor: str = Field(description="Pass as `since` next time; it moves only when content changes.")
+    has_more: bool = Field(description="Whether more changes follow at once (fetch again with `next_cursor`).")
+
+
+class Export(ReadModel):
+    """The whole library in one document, and the cursor to follow `/v1/changes` from."""
+
+    cursor: str = Field(description="Pass as `since` to `/v1/changes` to get what changes after this export.")
+    conditions: list[ConditionDetail]
+    symptoms: list[SymptomDetail]
+    causes: list[CauseDetail]
+    treatments: list[TreatmentDetail]
+
+
 class Health(ReadModel):
     status: str = Field(examples=["ok"])
 

@@ -123,6 +123,34 @@ def _conditions_for_icd10(session: Session, code: str) -> list[Condition]:
     )
 
 
+def all_with_links(session: Session) -> list[Condition]:
+    """Every condition with every link loaded eagerly (the export): a fixed number of queries."""
+    return list(session.exec(select(Condition).order_by(col(Condition.slug)).options(*_DETAIL_OPTIONS)))
+
+
+def get_many_with_links(session: Session, *, ids: list[int]) -> list[Condition]:
+    """Several conditions with every link loaded eagerly: the same fixed number of queries as one."""
+    statement = select(Condition).where(col(Condition.id).in_(ids)).options(*_DETAIL_OPTIONS)
+    return list(session.exec(statement))
+
+
+def can_lead_to_by_condition(session: Session) -> dict[int, list[Condition]]:
+    """`can_lead_to` for every condition at once, keyed by condition id."""
+    statement = (
+        select(col(Cause.condition_id), Condition)
+        .join(ConditionCause, col(ConditionCause.cause_id) == col(Cause.id))
+        .join(Condition, col(Condition.id) == col(ConditionCause.condition_id))
+        .where(col(Cause.condition_id).is_not(None))
+        .distinct()
+        .order_by(col(Condition.name), col(Condition.slug))
+    )
+    found: dict[int, list[Condition]] = {}
+    for target, condition in session.exec(statement):
+        if target is not None:
+            found.setdefault(target, []).append(condition)
+    return found
+
+
 def can_lead_to(session: Session, *, condition_id: int) -> list[Condition]:
     """Conditions that list, as a cause, a cause whose own page is this condition."""
     statement = (

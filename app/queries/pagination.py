@@ -7,6 +7,7 @@ import json
 from app.core.errors import InvalidParam, InvalidParameters
 
 MAX_LIMIT = 100
+MAX_POSITION = 2**31
 DEFAULT_LIMIT = 20
 
 
@@ -14,17 +15,21 @@ def _encode(payload: dict[str, str | int]) -> str:
     return base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode().rstrip("=")
 
 
-def _decode(cursor: str, key: str, kind: type) -> object:
+def _decode(cursor: str, key: str, kind: type, parameter: str = "cursor") -> object:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         value = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))[key]
         if not isinstance(value, kind) or isinstance(value, bool):
             raise TypeError(value)
-    except (ValueError, TypeError, KeyError, IndexError, binascii.Error, UnicodeEncodeError) as exc:
+        if isinstance(value, int) and not 0 <= value <= MAX_POSITION:
+            raise ValueError(value)  # beyond what SQLite can bind, or negative: not one of ours
+        if isinstance(value, str):
+            value.encode("utf-8")  # lone surrogates cannot reach the database
+    except (ValueError, TypeError, KeyError, IndexError, binascii.Error, UnicodeError) as exc:
         reason = "is not a cursor this API issued; use the `next_cursor` of a previous page"
         raise InvalidParameters(
-            f"Query parameter 'cursor': {reason}.",
-            errors=[InvalidParam(name="cursor", location="query", reason=reason)],
+            f"Query parameter '{parameter}': {reason}.",
+            errors=[InvalidParam(name=parameter, location="query", reason=reason)],
         ) from exc
     return value
 
@@ -48,6 +53,17 @@ def decode_offset(cursor: str | None) -> int:
         return 0
     offset = _decode(cursor, "offset", int)
     assert isinstance(offset, int)
-    if offset < 0:
-        return 0
     return offset
+
+
+def encode_seq(seq: int) -> str:
+    """A change-feed cursor: the position after the change with this sequence number."""
+    return _encode({"seq": seq})
+
+
+def decode_seq(cursor: str | None) -> int:
+    if cursor is None:
+        return 0
+    seq = _decode(cursor, "seq", int, parameter="since")
+    assert isinstance(seq, int)
+    return seq

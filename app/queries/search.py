@@ -64,7 +64,9 @@ def _kind_clause(kinds: Sequence[str]) -> tuple[str, dict[str, str]]:
     return f" AND kind IN ({', '.join(':' + name for name in names)})", names
 
 
-def _run(session: Session, expression: str, kinds: Sequence[str], *, limit: int, offset: int) -> tuple[list[Hit], int]:
+def _run(
+    session: Session, expression: str, kinds: Sequence[str], *, limit: int, offset: int, conditions: int
+) -> tuple[list[Hit], int]:
     clause, params = _kind_clause(kinds)
     # One statement: the total is an uncorrelated subquery (FTS5's bm25 cannot run under a window function);
     # snippets are made for the page's rows only.
@@ -81,7 +83,7 @@ def _run(session: Session, expression: str, kinds: Sequence[str], *, limit: int,
             "end": HIGHLIGHT_END,
             "limit": limit,
             "offset": offset,
-            "conditions": _condition_rows(session),
+            "conditions": conditions,
             **params,
         },
     ).all()
@@ -146,14 +148,15 @@ def search(session: Session, query: str, *, kinds: Sequence[str], limit: int, of
     words = query_words(query)
     if not words:
         return SearchResult([], 0, "", None)
-    hits, total = _run(session, fts_expression(words), kinds, limit=limit, offset=offset)
+    conditions = _condition_rows(session)
+    hits, total = _run(session, fts_expression(words), kinds, limit=limit, offset=offset, conditions=conditions)
     if total:
         return SearchResult(hits, total, " ".join(words), None)
     # Nothing has every word: correct the words nothing matches, then fall back to any word.
     corrected = [word if _known(session, word) else (correct_word(session, word) or word) for word in words]
     suggestion = " ".join(corrected) if corrected != words else None
     for expression in (fts_expression(corrected), fts_expression(corrected, any_word=True)):
-        hits, total = _run(session, expression, kinds, limit=limit, offset=offset)
+        hits, total = _run(session, expression, kinds, limit=limit, offset=offset, conditions=conditions)
         if total:
             return SearchResult(hits, total, " ".join(corrected), suggestion)
     return SearchResult([], 0, " ".join(words), suggestion)
@@ -172,11 +175,11 @@ def suggest(session: Session, prefix: str, *, limit: int) -> list[Suggestion]:
     key = " ".join(prefix.lower().split())
     if not key:
         return []
-    # The key index gives a bounded range scan; the inner LIMIT caps the work for one-letter prefixes.
+    # The key index gives the range; ranking sorts only the keys with this prefix.
     rows = session.execute(
         text(
-            "SELECT kind, slug, name, label FROM (SELECT * FROM search_name WHERE key >= :low AND key < :high "
-            "LIMIT 200) ORDER BY rank, length(label) LIMIT :rows"
+            "SELECT kind, slug, name, label FROM search_name WHERE key >= :low AND key < :high "
+            "ORDER BY rank, length(label) LIMIT :rows"
         ),
         {"low": key, "high": key + "\U0010ffff", "rows": limit * 4},
     )

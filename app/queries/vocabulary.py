@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import func, literal
+from sqlalchemy import select as sa_select
 from sqlalchemy.orm import joinedload
 from sqlmodel import Session, col, select
 
@@ -46,6 +47,12 @@ def get_by_slug(session: Session, vocabulary: Vocabulary, *, slug: str) -> Term 
     return cast(Term | None, session.exec(statement).first())
 
 
+def all_terms(session: Session, vocabulary: Vocabulary) -> list[Term]:
+    table = vocabulary.table
+    statement = select(table).order_by(col(table.slug)).options(*_options(vocabulary))
+    return cast(list[Term], list(session.exec(statement)))
+
+
 def list_terms(
     session: Session, vocabulary: Vocabulary, *, after: str | None, limit: int, **equals: object
 ) -> tuple[list[Term], int]:
@@ -63,8 +70,8 @@ def conditions_using(
     session: Session, vocabulary: Vocabulary, *, term_id: int
 ) -> list[tuple[Condition, str, str | None, str | None]]:
     """The conditions that list the term, with their words for it and the page section, by condition name."""
-    link = vocabulary.link
-    section = col(link.section) if isinstance(link, type) and hasattr(link, "section") else literal(None)
+    link: Any = vocabulary.link
+    section = col(link.section) if hasattr(link, "section") else literal(None)
     statement = (
         select(Condition, col(link.text), col(link.note), section)
         .join(link, col(link.condition_id) == col(Condition.id))
@@ -74,3 +81,20 @@ def conditions_using(
     return [
         (condition, text, note, str(part) if part else None) for condition, text, note, part in session.exec(statement)
     ]
+
+
+def uses_by_term(
+    session: Session, vocabulary: Vocabulary
+) -> dict[int, list[tuple[Condition, str, str | None, str | None]]]:
+    """`conditions_using` for every term of a vocabulary at once, keyed by term id (the export)."""
+    link: Any = vocabulary.link
+    section = col(link.section) if hasattr(link, "section") else literal(None)
+    statement = (  # five columns: more than sqlmodel's select() types, so SQLAlchemy's
+        sa_select(vocabulary.link_column, Condition, col(link.text), col(link.note), section)
+        .join(link, col(link.condition_id) == col(Condition.id))
+        .order_by(col(Condition.name), col(Condition.slug), section, col(link.position))
+    )
+    found: dict[int, list[tuple[Condition, str, str | None, str | None]]] = {}
+    for term_id, condition, text, note, part in session.execute(statement):
+        found.setdefault(term_id, []).append((condition, text, note, str(part) if part else None))
+    return found

@@ -3,7 +3,7 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
-from fastapi.responses import RedirectResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 
 from app.api import presenters
 from app.api.deps import AfterDep, LimitQuery, SessionDep
@@ -46,6 +46,10 @@ def list_conditions(
         str | None,
         Query(description="Only conditions of this specialty (case-insensitive).", examples=["Spine"]),
     ] = None,
+    expand: Annotated[
+        str | None,
+        Query(description="Comma-separated fields of the full record to add to each item (e.g. `symptoms,codes`)."),
+    ] = None,
     icd10: Annotated[
         str | None,
         Query(
@@ -54,15 +58,48 @@ def list_conditions(
             examples=["M62.830"],
         ),
     ] = None,
-) -> ConditionPage:
+) -> ConditionPage | JSONResponse:
     """List conditions, ordered by slug, filtered by symptoms, causes, treatments, specialty and ICD-10-CM code."""
     filters = conditions.ConditionFilters(
         symptoms=symptom, causes=cause, treatments=treatment, specialty=specialty, icd10=icd10
     )
+    added = detail_fields("expand", expand)
     rows, total = conditions.list_conditions(session, filters=filters, after=after, limit=limit)
     cursor = next_cursor([row.slug for row in rows], limit=limit)
     set_next_link(request, response, cursor)
-    return ConditionPage(items=[presenters.condition_summary(row) for row in rows], next_cursor=cursor, total=total)
+    page = ConditionPage(items=[presenters.condition_summary(row) for row in rows], next_cursor=cursor, total=total)
+    if not added:
+        return page
+    # Expansion loads the page's full records in a fixed number of queries, then keeps the fields asked for.
+    caused = conditions.can_lead_to_by_condition(session) if "can_lead_to" in added else {}
+    full = {
+        c.slug: presenters.condition_detail(c, can_lead_to=caused.get(c.id or 0, [])).model_dump(mode="json")
+        for c in conditions.get_many_with_links(session, ids=[row.id for row in rows if row.id is not None])
+    }
+    body = page.model_dump(mode="json")
+    for item in body["items"]:
+        item.update({name: full[item["slug"]][name] for name in added})
+    link = response.headers.get("link")
+    return JSONResponse(body, headers={"link": link} if link else None)
+
+
+DETAIL_FIELDS = frozenset(ConditionDetail.model_fields)
+
+
+def detail_fields(parameter: str, value: str | None) -> set[str] | None:
+    """Parse a comma-separated list of condition fields; an unknown name is a 422 listing the valid ones."""
+    if value is None:
+        return None
+    names = {name.strip() for name in value.split(",") if name.strip()}
+    unknown = sorted(names - DETAIL_FIELDS)
+    if unknown or not names:
+        reason = f"unknown field(s) {', '.join(repr(n) for n in unknown)}" if unknown else "no field named"
+        reason += f"; choose from: {', '.join(sorted(DETAIL_FIELDS))}"
+        raise InvalidParameters(
+            f"Query parameter '{parameter}': {reason}.",
+            errors=[InvalidParam(name=parameter, location="query", reason=reason)],
+        )
+    return names
 
 
 @router.get("/match", response_model=MatchResult)
@@ -118,13 +155,26 @@ def match_conditions(
     response_model=ConditionDetail,
     responses={301: {"description": "The slug is an alias (or differs in case): `Location` has the canonical URL."}},
 )
-def get_condition(slug: str, request: Request, session: SessionDep) -> ConditionDetail | RedirectResponse:
+def get_condition(
+    slug: str,
+    request: Request,
+    session: SessionDep,
+    fields: Annotated[
+        str | None,
+        Query(
+            description="Comma-separated top-level fields to return (e.g. `name,symptoms,duration`); all by default.",
+            examples=["name,symptoms,duration"],
+        ),
+    ] = None,
+) -> ConditionDetail | RedirectResponse | JSONResponse:
     """Get the full record of a condition: causes, symptoms, treatments, FAQs, duration, codes, review data."""
+    wanted = detail_fields("fields", fields)
     condition = conditions.get_by_slug(session, slug=slug)
     if condition is not None:
         assert condition.id is not None
         caused = conditions.can_lead_to(session, condition_id=condition.id)
-        return presenters.condition_detail(condition, can_lead_to=caused)
+        detail = presenters.condition_detail(condition, can_lead_to=caused)
+        return JSONResponse(detail.model_dump(mode="json", include=wanted)) if wanted else detail
     canonical = conditions.canonical_slug(session, slug=slug)
     if canonical is not None:
         # A relative Location stays right behind proxies that rewrite the host.

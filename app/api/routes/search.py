@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
+from app.api import presenters
 from app.api.deps import LimitQuery, SessionDep
 from app.api.links import set_next_link
 from app.models.public import NOT_A_DIAGNOSIS, SearchHit, SearchPage, Suggestion, SuggestionList
@@ -13,8 +14,6 @@ from app.queries import search as search_queries
 from app.queries.pagination import DEFAULT_LIMIT, decode_offset, encode_offset
 
 router = APIRouter(prefix="/search", tags=["search"])
-
-HREFS = {"condition": "conditions", "symptom": "symptoms", "cause": "causes", "treatment": "treatments"}
 
 
 class EntryType(StrEnum):
@@ -28,10 +27,6 @@ def _highlighted(snippet: str) -> str:
     """HTML-safe: the text is escaped first, then the index's markers become <mark> tags."""
     escaped = html.escape(snippet, quote=True)
     return escaped.replace(search_queries.HIGHLIGHT_START, "<mark>").replace(search_queries.HIGHLIGHT_END, "</mark>")
-
-
-def _href(kind: str, slug: str) -> str:
-    return f"/v1/{HREFS[kind]}/{slug}"
 
 
 @router.get("", response_model=SearchPage)
@@ -64,7 +59,7 @@ def search(
                 type=hit.kind,
                 slug=hit.slug,
                 name=hit.name,
-                href=_href(hit.kind, hit.slug),
+                href=presenters.entry_href(hit.kind, hit.slug),
                 snippet=_highlighted(hit.snippet),
                 score=round(hit.score, 4),
             )
@@ -88,6 +83,7 @@ def suggest(
     return SuggestionList(
         query=q,
         items=[
-            Suggestion(type=s.kind, slug=s.slug, name=s.name, label=s.label, href=_href(s.kind, s.slug)) for s in found
+            Suggestion(type=s.kind, slug=s.slug, name=s.name, label=s.label, href=presenters.entry_href(s.kind, s.slug))
+            for s in found
         ],
     )

@@ -1,0 +1,145 @@
+"""HTTP semantics for mobile clients: validators and 304s, compression, HEAD, CORS, lean payloads."""
+
+import gzip
+import json
+from datetime import timedelta
+from email.utils import format_datetime, parsedate_to_datetime
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from app.core.config import Settings
+from app.main import create_app
+
+pytestmark = pytest.mark.anyio
+
+LUMBAR = "/v1/conditions/lumbar-muscle-spasm"
+
+
+async def test_every_get_carries_validators_and_cache_headers(client: httpx.AsyncClient) -> None:
+    response = await client.get(LUMBAR, headers={"Accept-Encoding": "identity"})
+    etag = response.headers["etag"]
+    assert etag.startswith('"') and not etag.startswith("W/")
+    assert response.headers["cache-control"] == "public, max-age=300, stale-while-revalidate=86400"
+    assert response.headers["vary"] == "Accept, Accept-Encoding"
+    assert parsedate_to_datetime(response.headers["last-modified"])
+    assert int(response.headers["content-length"]) == len(response.content)
+
+
+async def test_the_etag_depends_on_content_only(db_url: str, client: httpx.AsyncClient) -> None:
+    """Another replica (a second app on the same data) gives the same ETag: no process-local state."""
+    replica = create_app(Settings(database_url=db_url))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=replica), base_url="http://r") as other:
+        theirs = (await other.get(LUMBAR, headers={"Accept-Encoding": "identity"})).headers["etag"]
+    ours = (await client.get(LUMBAR, headers={"Accept-Encoding": "identity"})).headers["etag"]
+    replica.state.engine.dispose()
+    assert ours == theirs
+    assert (
+        ours != (await client.get("/v1/conditions/sciatica", headers={"Accept-Encoding": "identity"})).headers["etag"]
+    )
+
+
+async def test_if_none_match_answers_304_without_a_body(client: httpx.AsyncClient) -> None:
+    first = await client.get(LUMBAR, headers={"Accept-Encoding": "identity"})
+    etag = first.headers["etag"]
+    again = await client.get(LUMBAR, headers={"If-None-Match": etag, "Accept-Encoding": "identity"})
+    assert again.status_code == 304 and again.content == b""
+    assert again.headers["etag"] == etag
+    # The compressed variant's validator matches the same content.
+    assert (await client.get(LUMBAR, headers={"If-None-Match": etag, "Accept-Encoding": "br"})).status_code == 304
+    assert (await client.get(LUMBAR, headers={"If-None-Match": '"other"'})).status_code == 200
+    assert (await client.get(LUMBAR, headers={"If-None-Match": "*"})).status_code == 304
+
+
+async def test_if_modified_since(client: httpx.AsyncClient) -> None:
+    modified = parsedate_to_datetime((await client.get(LUMBAR)).headers["last-modified"])
+    later = format_datetime(modified + timedelta(seconds=1), usegmt=True)
+    earlier = format_datetime(modified - timedelta(days=1), usegmt=True)
+    assert (await client.get(LUMBAR, headers={"If-Modified-Since": later})).status_code == 304
+    assert (await client.get(LUMBAR, headers={"If-Modified-Since": earlier})).status_code == 200
+    assert (await client.get(LUMBAR, headers={"If-Modified-Since": "not a date"})).status_code == 200
+
+
+@pytest.mark.parametrize(("accept", "coding"), [("br, gzip", "br"), ("gzip", "gzip"), ("identity", None)])
+async def test_large_bodies_are_compressed_as_accepted(
+    client: httpx.AsyncClient, accept: str, coding: str | None
+) -> None:
+    plain = (await client.get(LUMBAR, headers={"Accept-Encoding": "identity"})).content
+    response = await client.get(LUMBAR, headers={"Accept-Encoding": accept})
+    assert response.headers.get("content-encoding") == coding
+    on_the_wire = int(response.headers["content-length"])
+    assert on_the_wire < len(plain) / 2 if coding else on_the_wire == len(plain)
+
+
+async def test_compressed_bodies_decode_to_the_same_json(client: httpx.AsyncClient) -> None:
+    plain = (await client.get(LUMBAR, headers={"Accept-Encoding": "identity"})).json()
+    assert (await client.get(LUMBAR, headers={"Accept-Encoding": "gzip"})).json() == plain
+    assert (await client.get(LUMBAR, headers={"Accept-Encoding": "br"})).json() == plain
+
+
+async def test_tiny_bodies_and_304s_are_not_compressed(client: httpx.AsyncClient) -> None:
+    small = await client.get("/v1/conditions/lumbar-muscle-spasm?fields=name", headers={"Accept-Encoding": "br"})
+    assert len(small.content) < 1024 and "content-encoding" not in small.headers
+    etag = (await client.get(LUMBAR, headers={"Accept-Encoding": "br"})).headers["etag"]
+    not_modified = await client.get(LUMBAR, headers={"Accept-Encoding": "br", "If-None-Match": etag})
+    assert not_modified.status_code == 304 and "content-encoding" not in not_modified.headers
+
+
+@pytest.mark.parametrize("path", [LUMBAR, "/v1/conditions", "/v1/search?q=spasm", "/health", "/docs", "/v1/nope"])
+async def test_head_works_wherever_get_does(client: httpx.AsyncClient, path: str) -> None:
+    get = await client.get(path, headers={"Accept-Encoding": "identity"})
+    head = await client.head(path, headers={"Accept-Encoding": "identity"})
+    assert head.status_code == get.status_code
+    assert head.content == b""
+    assert head.headers.get("etag") == get.headers.get("etag")
+
+
+async def test_authorized_requests_are_not_shared(client: httpx.AsyncClient) -> None:
+    response = await client.get(LUMBAR, headers={"Authorization": "Bearer x", "Accept-Encoding": "identity"})
+    assert response.status_code == 200
+    assert response.headers["cache-control"] == "private, no-cache"
+    assert (
+        response.headers["etag"] == (await client.get(LUMBAR, headers={"Accept-Encoding": "identity"})).headers["etag"]
+    )
+
+
+async def test_fields_select_top_level_fields(client: httpx.AsyncClient) -> None:
+    body = (await client.get(LUMBAR, params={"fields": "name,symptoms,duration"})).json()
+    assert set(body) == {"name", "symptoms", "duration"}
+    bad = await client.get(LUMBAR, params={"fields": "name,colour"})
+    assert bad.status_code == 422
+    assert bad.json()["errors"][0]["name"] == "fields" and "'colour'" in bad.json()["detail"]
+
+
+async def test_the_list_is_lean_unless_expanded(client: httpx.AsyncClient) -> None:
+    lean = (await client.get("/v1/conditions", params={"limit": "3"})).json()["items"][0]
+    assert set(lean) == {"slug", "name", "href", "summary", "specialty", "body_area"}
+    expanded = await client.get("/v1/conditions", params={"limit": "3", "expand": "codes,can_lead_to"})
+    item = expanded.json()["items"][0]
+    assert set(item) == set(lean) | {"codes", "can_lead_to"}
+    assert item["codes"] == (await client.get(item["href"])).json()["codes"]
+    assert 'rel="next"' in expanded.headers["link"]
+    assert (await client.get("/v1/conditions", params={"expand": "colour"})).status_code == 422
+
+
+async def test_cors_preflight_follows_settings(db_url: str) -> None:
+    app: FastAPI = create_app(Settings(database_url=db_url, cors_origins=["https://clinic.example"]))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+        allowed = await client.options(
+            LUMBAR, headers={"Origin": "https://clinic.example", "Access-Control-Request-Method": "GET"}
+        )
+        refused = await client.options(
+            LUMBAR, headers={"Origin": "https://elsewhere.example", "Access-Control-Request-Method": "GET"}
+        )
+        simple = await client.get(LUMBAR, headers={"Origin": "https://clinic.example"})
+    app.state.engine.dispose()
+    assert allowed.status_code == 200
+    assert allowed.headers["access-control-allow-origin"] == "https://clinic.example"
+    assert refused.status_code == 400
+    assert "etag" in simple.headers["access-control-expose-headers"].lower()
+    assert json.loads(simple.content)["slug"] == "lumbar-muscle-spasm"
+
+
+def test_gzip_is_deterministic() -> None:
+    assert gzip.compress(b"x" * 2000, mtime=0) == gzip.compress(b"x" * 2000, mtime=0)

@@ -1,0 +1,121 @@
+"""Offline sync as a phone does it: export once, revalidate with 304s, then apply only the change feed."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from app.content.seed import seed
+from app.core.config import Settings
+from app.core.db import create_db_engine
+from app.main import create_app
+from tests.conftest import build_database, sqlite_url
+from tests.factories import write_condition
+
+pytestmark = pytest.mark.anyio
+
+Library = dict[tuple[str, str], dict[str, Any]]
+KINDS = (("condition", "conditions"), ("symptom", "symptoms"), ("cause", "causes"), ("treatment", "treatments"))
+
+
+def as_library(export: dict[str, Any]) -> Library:
+    return {(kind, item["slug"]): item for kind, key in KINDS for item in export[key]}
+
+
+async def follow(client: httpx.AsyncClient, local: Library, cursor: str) -> tuple[str, int]:
+    """Apply every change after `cursor` to `local`; returns the new cursor and how many requests it took."""
+    requests = 0
+    while True:
+        page = (await client.get("/v1/changes", params={"since": cursor, "limit": "5"})).json()
+        requests += 1
+        for change in page["items"]:
+            key = (change["type"], change["slug"])
+            if change["action"] == "delete":
+                local.pop(key, None)
+            else:
+                local[key] = (await client.get(change["href"])).json()
+                requests += 1
+        cursor = page["next_cursor"]
+        if not page["has_more"]:
+            return cursor, requests
+
+
+async def test_a_phone_syncs_from_zero_revalidates_and_follows_changes(content_copy: Path, tmp_path: Path) -> None:
+    database = tmp_path / "sync.db"
+    build_database(database, content_copy)
+    app = create_app(Settings(database_url=sqlite_url(database)))
+    writer = create_db_engine(sqlite_url(database))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://phone") as client:
+        # 1. From zero: one request holds the whole library.
+        first = await client.get("/v1/export")
+        local, cursor, etag = as_library(first.json()), first.json()["cursor"], first.headers["etag"]
+        assert len([k for k in local if k[0] == "condition"]) == len(list((content_copy / "conditions").glob("*.md")))
+
+        # 2. Revalidation costs a 304 and no body.
+        again = await client.get("/v1/export", headers={"If-None-Match": etag})
+        assert again.status_code == 304 and again.content == b""
+
+        # 3. Re-seeding unchanged content does not move the cursor.
+        seed(writer, content_copy)
+        unchanged = (await client.get("/v1/changes", params={"since": cursor})).json()
+        assert unchanged["items"] == [] and unchanged["next_cursor"] == cursor
+
+        # 4. Content edits: a changed summary, a renamed symptom, a new condition, then that condition deleted.
+        lumbar = content_copy / "conditions" / "lumbar-muscle-spasm.md"
+        lumbar.write_text(lumbar.read_text().replace("Sometimes, it may feel", "Sometimes it may feel"))
+        symptoms = content_copy / "vocabulary" / "symptoms.yaml"
+        symptoms.write_text(symptoms.read_text().replace("name: Neck pain\n", "name: Neck ache\n"))
+        write_condition(content_copy, "transient-test-condition")
+        seed(writer, content_copy)
+        cursor, _ = await follow(client, local, cursor)
+        assert ("condition", "transient-test-condition") in local
+        (content_copy / "conditions" / "transient-test-condition.md").unlink()
+        seed(writer, content_copy)
+
+        stale = await client.get("/v1/export", headers={"If-None-Match": etag})
+        assert stale.status_code == 200
+
+        cursor, requests = await follow(client, local, cursor)
+        server = (await client.get("/v1/export")).json()
+        assert cursor == server["cursor"]
+        assert ("condition", "transient-test-condition") not in local
+        assert local == as_library(server)
+        # Only what changed was fetched: far fewer requests than entries.
+        assert requests < len(local) / 4
+        necks = [
+            item
+            for (kind, _), item in local.items()
+            if kind == "condition"
+            for s in item["symptoms"]["items"]
+            for term in s["terms"]
+            if term["slug"] == "neck-pain"
+        ]
+        assert necks and all(
+            term["name"] == "Neck ache"
+            for item in necks
+            for s in item["symptoms"]["items"]
+            for term in s["terms"]
+            if term["slug"] == "neck-pain"
+        )
+    writer.dispose()
+    app.state.engine.dispose()
+    app.state.content_version.close()
+
+
+async def test_changes_reject_a_foreign_cursor(client: httpx.AsyncClient) -> None:
+    response = await client.get("/v1/changes", params={"since": "bm90LWEtY3Vyc29y"})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["name"] == "since"
+    assert "not a cursor this API issued" in response.json()["detail"]
+
+
+async def test_the_ndjson_export_streams_the_same_records(client: httpx.AsyncClient) -> None:
+    whole = (await client.get("/v1/export")).json()
+    response = await client.get("/v1/export", headers={"Accept": "application/x-ndjson"})
+    assert response.headers["content-type"].startswith("application/x-ndjson")
+    lines = [json.loads(line) for line in response.text.splitlines()]
+    assert lines[0] == {"type": "cursor", "cursor": whole["cursor"]}
+    streamed = {(line["type"], line["data"]["slug"]): line["data"] for line in lines[1:]}
+    assert streamed == as_library(whole)
