@@ -6,7 +6,7 @@ UV_VERSION := 0.13.9
 UV := .tools/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install run migrate seed serve test lint content-lint format typecheck lock clean bench-search wrk
+.PHONY: install run migrate seed serve test lint content-lint format typecheck lock clean bench bench-search wrk
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -64,6 +64,9 @@ wrk:
 
 bench-search: install wrk bench/.venv/.installed
 	$(BIN)/python bench/search.py
+
+bench: install wrk bench/.venv/.installed
+	$(BIN)/python bench/endpoints.py
 
 lock: | $(UV)
 	$(UV) pip compile --quiet --generate-hashes --python-version 3.11 -o requirements.lock pyproject.toml

@@ -14,13 +14,21 @@ from dataclasses import dataclass
 from email.utils import format_datetime, parsedate_to_datetime
 
 import brotli
-from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.content_version import ContentVersion, Version
 from app.core.config import Settings
 
 CACHED_PREFIX = "/v1/"
+MAX_CACHED_BODY = 1 << 20  # larger bodies (a big export) are served but not kept: memory stays bounded
+# The media types routes choose between; any other Accept value gets the same JSON, so one cache entry.
+NEGOTIATED = ("application/x-ndjson",)
+
+
+def negotiated(accept: str) -> str:
+    return next((media for media in NEGOTIATED if media in accept), "")
+
+
 VARY = "Accept, Accept-Encoding"
 
 
@@ -81,6 +89,16 @@ async def _capture(app: ASGIApp, scope: Scope, receive: Receive) -> tuple[int, l
     return status, headers, b"".join(chunks)
 
 
+_WANTED = frozenset(
+    (b"authorization", b"cookie", b"accept", b"accept-encoding", b"if-none-match", b"if-modified-since")
+)
+
+
+def _request_headers(scope: Scope) -> dict[str, str]:
+    """Only the headers caching looks at, in one pass over the raw list (this runs on every request)."""
+    return {name.decode(): value.decode("latin-1") for name, value in scope["headers"] if name in _WANTED}
+
+
 def _without_body(send: Send) -> Callable[[Message], Awaitable[None]]:
     async def send_headers_only(message: Message) -> None:
         if message["type"] == "http.response.body":
@@ -107,7 +125,7 @@ class HttpCacheMiddleware:
             return
         head = scope["method"] == "HEAD"
         as_get = {**scope, "method": "GET"} if head else scope
-        request = Headers(scope=scope)
+        request = _request_headers(scope)
         if not scope["path"].startswith(CACHED_PREFIX):
             await self.app(as_get, receive, _without_body(send) if head else send)
             return
@@ -115,14 +133,7 @@ class HttpCacheMiddleware:
         shared = "authorization" not in request and "cookie" not in request
         encoding = choose_encoding(request.get("accept-encoding", ""))
         version = self.version.current()
-        key = (
-            scope["path"],
-            scope["query_string"],
-            request.get("accept", ""),
-            encoding,
-            version.seq,
-            version.reference,
-        )
+        key = (scope["path"], scope["query_string"], negotiated(request.get("accept", "")), encoding, version)
         entry = self.entries.get(key) if shared else None
         if entry is None:
             status, headers, body = await _capture(self.app, as_get, receive)
@@ -131,7 +142,7 @@ class HttpCacheMiddleware:
                 await send({"type": "http.response.body", "body": b"" if head else body})
                 return
             entry = self._entry(headers, body, encoding, version, shared=shared)
-            if shared and self.capacity:
+            if shared and self.capacity and len(entry.body) <= MAX_CACHED_BODY:
                 self.entries[key] = entry
                 if len(self.entries) > self.capacity:
                     self.entries.popitem(last=False)
@@ -156,7 +167,7 @@ class HttpCacheMiddleware:
             kept.append((b"last-modified", format_datetime(version.changed_at, usegmt=True).encode()))
         return Entry(200, kept, body, etag, modified)
 
-    async def _answer(self, entry: Entry, request: Headers, head: bool, send: Send) -> None:
+    async def _answer(self, entry: Entry, request: dict[str, str], head: bool, send: Send) -> None:
         if self._not_modified(entry, request):
             headers = [(n, v) for n, v in entry.headers if n in (b"etag", b"cache-control", b"vary", b"last-modified")]
             await send({"type": "http.response.start", "status": 304, "headers": headers})
@@ -167,7 +178,7 @@ class HttpCacheMiddleware:
         await send({"type": "http.response.body", "body": b"" if head else entry.body})
 
     @staticmethod
-    def _not_modified(entry: Entry, request: Headers) -> bool:
+    def _not_modified(entry: Entry, request: dict[str, str]) -> bool:
         if "if-none-match" in request:
             return _etag_matches(request["if-none-match"], entry.etag)
         since = request.get("if-modified-since")
