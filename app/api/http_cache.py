@@ -19,7 +19,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.api.content_version import ContentVersion, Version
 from app.core.config import Settings
 
-CACHED_PREFIX = "/v1/"
+# Live probes must never be cached; the docs' static assets carry Starlette's own file validators.
+UNCACHED_PREFIXES = ("/health", "/ready", "/static/")
 MAX_CACHED_BODY = 1 << 20  # larger bodies (a big export) are served but not kept: memory stays bounded
 # The media types routes choose between; any other Accept value gets the same JSON, so one cache entry.
 NEGOTIATED = ("application/x-ndjson",)
@@ -126,7 +127,7 @@ class HttpCacheMiddleware:
         head = scope["method"] == "HEAD"
         as_get = {**scope, "method": "GET"} if head else scope
         request = _request_headers(scope)
-        if not scope["path"].startswith(CACHED_PREFIX):
+        if scope["path"].startswith(UNCACHED_PREFIXES):
             await self.app(as_get, receive, _without_body(send) if head else send)
             return
         # Personalised requests get validators and compression, but are never served from or kept in the cache.

@@ -6,7 +6,14 @@ from sqlmodel import Field, SQLModel
 
 ICD10_SYSTEM = "ICD-10-CM"
 # A letter, a digit, a letter or digit, then optionally a dot and up to four more characters: M62.830.
+ICD10_SHAPE = "a letter, a digit, a letter or digit, then optionally a dot and up to four more (e.g. M62.830)"
 ICD10_CODE_RE = re.compile(r"^[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?$")
+
+
+def parse_icd10(code: str) -> str | None:
+    """The code in its stored form (`m62830` -> `M62.830`), or None when it is not shaped like one."""
+    normalized = normalize_icd10(code)
+    return normalized if ICD10_CODE_RE.match(normalized) else None
 
 
 def normalize_icd10(code: str) -> str:

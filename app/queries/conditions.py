@@ -21,7 +21,7 @@ from app.models import (
     SymptomSection,
     Treatment,
 )
-from app.models.codes import ICD10_CODE_RE, normalize_icd10
+from app.models.codes import ICD10_SHAPE, parse_icd10
 from app.queries.codes import conditions_for_code
 
 
@@ -108,10 +108,9 @@ def _filter_clauses(session: Session, filters: ConditionFilters) -> list[ColumnE
 
 
 def _conditions_for_icd10(session: Session, code: str) -> list[Condition]:
-    wanted = normalize_icd10(code)
-    reason = None
-    if not ICD10_CODE_RE.match(wanted):
-        reason = f"'{code}' is not shaped like an ICD-10-CM code (e.g. M62.830)"
+    wanted = parse_icd10(code)
+    if wanted is None:
+        reason = f"'{code}' is not shaped like an ICD-10-CM code: {ICD10_SHAPE}"
     else:
         match = conditions_for_code(session, code=wanted)
         if match is None:

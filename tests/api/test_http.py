@@ -143,3 +143,15 @@ async def test_cors_preflight_follows_settings(db_url: str) -> None:
 
 def test_gzip_is_deterministic() -> None:
     assert gzip.compress(b"x" * 2000, mtime=0) == gzip.compress(b"x" * 2000, mtime=0)
+
+
+@pytest.mark.parametrize("path", ["/openapi.json", "/docs", "/problems/not-found", "/v1/search?q=spasm"])
+async def test_documents_outside_the_entries_carry_validators_too(client: httpx.AsyncClient, path: str) -> None:
+    first = await client.get(path)
+    assert first.headers["etag"]
+    assert (await client.get(path, headers={"If-None-Match": first.headers["etag"]})).status_code == 304
+
+
+async def test_probes_are_never_cached(client: httpx.AsyncClient) -> None:
+    for path in ("/health", "/ready"):
+        assert "etag" not in (await client.get(path)).headers

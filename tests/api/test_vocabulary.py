@@ -31,7 +31,7 @@ async def test_a_symptom_lists_the_conditions_that_name_it(client: httpx.AsyncCl
         "name": "Tenderness",
         "href": "/v1/symptoms/muscle-tenderness",
         "aliases": ["muscle tenderness", "sore to the touch"],
-        "description": body["description"],
+        "description": None,
         "conditions": [
             {
                 "slug": "lumbar-muscle-spasm",
@@ -66,7 +66,7 @@ async def test_a_cause_detail_shows_its_condition_link_field(client: httpx.Async
     herniated = (await client.get("/v1/causes/herniated-disc")).json()
     assert herniated["condition"] == {
         "slug": "herniated-disc",
-        "name": herniated["condition"]["name"],
+        "name": "Herniated disc",
         "href": "/v1/conditions/herniated-disc",
     }
 

@@ -5,7 +5,7 @@ from fastapi import APIRouter
 from app.api import presenters
 from app.api.deps import SessionDep
 from app.core.errors import InvalidParam, InvalidParameters, NotFound
-from app.models.codes import ICD10_CODE_RE, ICD10_SYSTEM, normalize_icd10
+from app.models.codes import ICD10_SHAPE, ICD10_SYSTEM, parse_icd10
 from app.models.public import CodeLookup
 from app.queries.codes import conditions_for_code
 
@@ -15,10 +15,9 @@ router = APIRouter(prefix="/codes", tags=["codes"])
 @router.get("/icd10/{code}", response_model=CodeLookup)
 def get_icd10_conditions(code: str, session: SessionDep) -> CodeLookup:
     """Find the conditions for an ICD-10-CM code: exact matches first, else the nearest ancestor's."""
-    wanted = normalize_icd10(code)
-    if not ICD10_CODE_RE.match(wanted):
-        reason = "is not shaped like an ICD-10-CM code: a letter, a digit, a letter or digit, then optionally a dot "
-        reason += "and up to four more (e.g. M62.830)"
+    wanted = parse_icd10(code)
+    if wanted is None:
+        reason = f"is not shaped like an ICD-10-CM code: {ICD10_SHAPE}"
         raise InvalidParameters(
             f"Path parameter 'code': '{code}' {reason}.",
             errors=[InvalidParam(name="code", location="path", reason=reason)],
