@@ -12,7 +12,6 @@ from sqlalchemy.exc import OperationalError
 
 from app import migrations
 from app.content.errors import ContentErrors, display_path
-from app.content.seed import seed as seed_library
 from app.core.config import get_settings
 from app.core.db import create_db_engine
 from app.core.paths import SEED_DIR
@@ -40,6 +39,8 @@ def seed(
     path: Annotated[Path, typer.Argument(help="Content folder (with conditions/ and vocabulary/).")] = SEED_DIR,
 ) -> None:
     """Load the content folder into the database in one transaction (upsert by slug, idempotent)."""
+    from app.content.seed import seed as seed_library  # the pipeline's imports are not needed to serve
+
     _setup_logging()
     engine = create_db_engine(get_settings().database_url)
     try:

@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from app import __version__, migrations
+from app import __version__
 from app.api.content_version import ContentVersion
 from app.api.docs import install_docs
 from app.api.http_cache import HttpCacheMiddleware
@@ -82,7 +82,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
-    app.state.migration_head = migrations.head_revision(settings.database_url)
     logging.getLogger("app").setLevel(settings.log_level.upper())
 
     version = ContentVersion(engine)

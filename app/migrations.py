@@ -1,15 +1,22 @@
-"""Alembic, driven from code: the CLI, `/ready` and the tests all use these."""
+"""Alembic, driven from code: the CLI, `/ready` and the tests all use these.
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+Alembic is imported inside the functions: it costs ~0.5 s, and a starting server needs it only for `/ready`.
+"""
+
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
 from sqlalchemy import Engine
 
 from app.core.paths import MIGRATIONS_DIR, PROJECT_ROOT
 
+if TYPE_CHECKING:
+    from alembic.config import Config
 
-def alembic_config(database_url: str) -> Config:
+
+def alembic_config(database_url: str) -> "Config":
+    from alembic.config import Config
+
     config = Config(str(PROJECT_ROOT / "alembic.ini"))
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
@@ -17,18 +24,28 @@ def alembic_config(database_url: str) -> Config:
 
 
 def upgrade(database_url: str, revision: str = "head") -> None:
+    from alembic import command
+
     command.upgrade(alembic_config(database_url), revision)
 
 
 def downgrade(database_url: str, revision: str = "base") -> None:
+    from alembic import command
+
     command.downgrade(alembic_config(database_url), revision)
 
 
+@lru_cache
 def head_revision(database_url: str) -> str | None:
+    """The newest migration in migrations/ (it cannot change while the process runs)."""
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config(database_url)).get_current_head()
 
 
 def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 

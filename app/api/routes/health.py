@@ -23,7 +23,7 @@ async def health() -> Health:
 )
 def ready(request: Request) -> Readiness:
     """Report whether the database is reachable and at the migration head this server expects."""
-    expected: str | None = request.app.state.migration_head
+    expected = migrations.head_revision(request.app.state.settings.database_url)
     try:
         current = migrations.current_revision(request.app.state.engine)
     except SQLAlchemyError as exc:
