@@ -113,7 +113,7 @@ def milliseconds(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def load(label: str, size: int, base: str, paths: list[str]) -> Result:
+def load(label: str, size: int, base: str, paths: list[str], *, bypass_cache: bool = False) -> Result:
     for path in paths:  # every path must answer 200 before it is timed
         status = httpx.get(base + path, timeout=30).status_code
         if status != 200:
@@ -133,7 +133,7 @@ def load(label: str, size: int, base: str, paths: list[str]) -> Result:
             str(ROOT / "paths.lua"),
             base,
         ],
-        env={**os.environ, "WRK_PATHS": listing.name},
+        env={**os.environ, "WRK_PATHS": listing.name, "WRK_BYPASS_CACHE": "1" if bypass_cache else "0"},
         capture_output=True,
         text=True,
         check=True,
@@ -156,10 +156,12 @@ def bench(size: int) -> list[Result]:
     ours = [PYTHON.parent / "conditions-api", "serve"]
     env = {"DATABASE_URL": f"sqlite:///{path}", "HOST": "127.0.0.1", "PORT": str(port), "LOG_LEVEL": "warning"}
     with serving([str(part) for part in ours], env, f"{base}/health"):
-        results.append(load("search (ours)", size, base, [f"/v1/search?q={quote(q)}&limit=10" for q in QUERIES]))
-        results.append(load("suggest (ours)", size, base, [f"/v1/search/suggest?q={quote(p)}" for p in PREFIXES]))
+        searches = [f"/v1/search?q={quote(q)}&limit=10" for q in QUERIES]
+        results.append(load("search (ours)", size, base, searches, bypass_cache=True))
+        suggestions = [f"/v1/search/suggest?q={quote(p)}" for p in PREFIXES]
+        results.append(load("suggest (ours)", size, base, suggestions, bypass_cache=True))
         match_paths = ["/v1/conditions/match?" + "&".join(f"symptom={s}" for s in group) for group in SYMPTOM_SETS]
-        results.append(load("match (ours)", size, base, match_paths))
+        results.append(load("match (ours)", size, base, match_paths, bypass_cache=True))
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     name = path.stem

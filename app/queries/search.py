@@ -21,6 +21,8 @@ RANK = (
     " * CASE WHEN search_fts.rowid <= :conditions THEN 1.5 ELSE 1.0 END"
 )
 HIGHLIGHT_START, HIGHLIGHT_END = "\x02", "\x03"
+EXACT_PREFIX = 3  # type-ahead ranks every match from this many characters on
+SHORT_PREFIX_SCAN = 400
 
 
 # Function words people type ("pain down my leg") but that pages rarely share; dropped from queries only.
@@ -175,11 +177,13 @@ def suggest(session: Session, prefix: str, *, limit: int) -> list[Suggestion]:
     key = " ".join(prefix.lower().split())
     if not key:
         return []
-    # The key index gives the range; ranking sorts only the keys with this prefix.
+    # The key index gives the range. From EXACT_PREFIX characters on, every key in it is ranked; a shorter
+    # prefix can match a large share of a big library, so only its first SHORT_PREFIX_SCAN keys are ranked.
+    scan = "" if len(key) >= EXACT_PREFIX else f" LIMIT {SHORT_PREFIX_SCAN}"
     rows = session.execute(
         text(
-            "SELECT kind, slug, name, label FROM search_name WHERE key >= :low AND key < :high "
-            "ORDER BY rank, length(label) LIMIT :rows"
+            "SELECT kind, slug, name, label FROM (SELECT * FROM search_name WHERE key >= :low AND key < :high"
+            f"{scan}) ORDER BY rank, length(label) LIMIT :rows"
         ),
         {"low": key, "high": key + "\U0010ffff", "rows": limit * 4},
     )
