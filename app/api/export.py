@@ -20,8 +20,7 @@ def export_library(session: Session) -> Export:
     """Every condition and term, in a fixed number of queries (bulk loads, no query per entry)."""
     caused = conditions.can_lead_to_by_condition(session)
     details = [
-        presenters.condition_detail(c, can_lead_to=caused.get(c.id or 0, []))
-        for c in conditions.all_with_links(session)
+        presenters.condition_detail(c, can_lead_to=caused.get(c.id or 0, [])) for c in conditions.with_links(session)
     ]
     terms: dict[str, list[Any]] = {}
     builders: tuple[tuple[vocabulary.Vocabulary, Callable[..., Any]], ...] = (

@@ -13,7 +13,6 @@ from types import ModuleType
 
 from app.models.codes import ICD10_CODE_RE, ICD10_SYSTEM
 
-SYSTEM = ICD10_SYSTEM
 PACKAGE = "simple-icd-10-cm"
 
 
@@ -26,11 +25,11 @@ class CodeSet:
         """Why `code` cannot be used on a condition, or None when it is a valid, billable (leaf) code."""
         icd = self.module
         if not ICD10_CODE_RE.match(code) or not icd.is_valid_item(code):
-            return f"{SYSTEM} code '{code}' does not exist in the {self.version_label} release"
+            return f"{ICD10_SYSTEM} code '{code}' does not exist in the {self.version_label} release"
         if not icd.is_leaf(code):
             children = icd.get_children(code)
             shown = ", ".join(children[:3]) + (", …" if len(children) > 3 else "")
-            return f"{SYSTEM} code '{code}' is a category with more specific codes ({shown}); use one of them"
+            return f"{ICD10_SYSTEM} code '{code}' is a category with more specific codes ({shown}); use one of them"
         return None
 
     def description(self, code: str) -> str:

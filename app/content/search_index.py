@@ -16,13 +16,12 @@ WORD_RE = re.compile(r"[^\W_]+")
 NAME = "search_index"
 VERSION = "2"  # bump when the index's shape or ranking changes, so the next seed rebuilds it
 
-# (kind, table, link table) for the three vocabularies; conditions are handled on their own.
+# (kind, its table, its link table, the link's column for it) per vocabulary; conditions are handled on their own.
 _TERMS = (
-    ("symptom", "symptom", "condition_symptom"),
-    ("cause", "cause", "condition_cause"),
-    ("treatment", "treatment", "condition_treatment"),
+    ("symptom", "symptom", "condition_symptom", "symptom_id"),
+    ("cause", "cause", "condition_cause", "cause_id"),
+    ("treatment", "treatment", "condition_treatment", "treatment_id"),
 )
-_TERM_IDS = {"symptom": "symptom_id", "cause": "cause_id", "treatment": "treatment_id"}
 
 
 @dataclass
@@ -47,7 +46,7 @@ def _documents(connection: Connection) -> Iterator[Document]:
     ):
         aliases[condition_id].append(name)
     body: dict[int, list[str]] = defaultdict(list)
-    for _, _, link in _TERMS:
+    for _, _, link, _ in _TERMS:
         for condition_id, words_ in connection.execute(text(f"SELECT DISTINCT condition_id, text FROM {link}")):
             body[condition_id].append(words_)
     for condition_id, question, answer in connection.execute(text("SELECT condition_id, question, answer FROM faq")):
@@ -61,8 +60,8 @@ def _documents(connection: Connection) -> Iterator[Document]:
     for row in rows:
         intros = [part for part in row[4:] if part]
         yield Document("condition", row.slug, row.name, aliases[row.id], row.summary, [*intros, *body[row.id]])
-    for kind, table, link in _TERMS:
-        counted = text(f"SELECT {_TERM_IDS[kind]}, count(DISTINCT condition_id) FROM {link} GROUP BY 1")
+    for kind, table, link, term_column in _TERMS:
+        counted = text(f"SELECT {term_column}, count(DISTINCT condition_id) FROM {link} GROUP BY 1")
         uses = {term_id: count for term_id, count in connection.execute(counted)}  # noqa: C416
         for term_id, slug, name, term_aliases, description in connection.execute(
             text(f"SELECT id, slug, name, aliases, description FROM {table}")

@@ -122,19 +122,16 @@ def _conditions_for_icd10(session: Session, code: str) -> list[Condition]:
     )
 
 
-def all_with_links(session: Session) -> list[Condition]:
-    """Every condition with every link loaded eagerly (the export): a fixed number of queries."""
-    return list(session.exec(select(Condition).order_by(col(Condition.slug)).options(*_DETAIL_OPTIONS)))
-
-
-def get_many_with_links(session: Session, *, ids: list[int]) -> list[Condition]:
-    """Several conditions with every link loaded eagerly: the same fixed number of queries as one."""
-    statement = select(Condition).where(col(Condition.id).in_(ids)).options(*_DETAIL_OPTIONS)
+def with_links(session: Session, *, ids: list[int] | None = None) -> list[Condition]:
+    """Conditions (all, or those with `ids`) with every link loaded eagerly: a fixed number of queries."""
+    statement = select(Condition).order_by(col(Condition.slug)).options(*_DETAIL_OPTIONS)
+    if ids is not None:
+        statement = statement.where(col(Condition.id).in_(ids))
     return list(session.exec(statement))
 
 
-def can_lead_to_by_condition(session: Session) -> dict[int, list[Condition]]:
-    """`can_lead_to` for every condition at once, keyed by condition id."""
+def can_lead_to_by_condition(session: Session, *, ids: list[int] | None = None) -> dict[int, list[Condition]]:
+    """The conditions that list a cause whose own page is each condition (all, or those with `ids`)."""
     statement = (
         select(col(Cause.condition_id), Condition)
         .join(ConditionCause, col(ConditionCause.cause_id) == col(Cause.id))
@@ -143,6 +140,8 @@ def can_lead_to_by_condition(session: Session) -> dict[int, list[Condition]]:
         .distinct()
         .order_by(col(Condition.name), col(Condition.slug))
     )
+    if ids is not None:
+        statement = statement.where(col(Cause.condition_id).in_(ids))
     found: dict[int, list[Condition]] = {}
     for target, condition in session.exec(statement):
         if target is not None:
@@ -151,16 +150,7 @@ def can_lead_to_by_condition(session: Session) -> dict[int, list[Condition]]:
 
 
 def can_lead_to(session: Session, *, condition_id: int) -> list[Condition]:
-    """Conditions that list, as a cause, a cause whose own page is this condition."""
-    statement = (
-        select(Condition)
-        .join(ConditionCause, col(ConditionCause.condition_id) == col(Condition.id))
-        .join(Cause, col(Cause.id) == col(ConditionCause.cause_id))
-        .where(col(Cause.condition_id) == condition_id)
-        .distinct()
-        .order_by(col(Condition.name), col(Condition.slug))
-    )
-    return list(session.exec(statement))
+    return can_lead_to_by_condition(session, ids=[condition_id]).get(condition_id, [])
 
 
 def list_conditions(

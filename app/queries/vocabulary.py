@@ -66,27 +66,13 @@ def list_terms(
     return cast(list[Term], list(session.exec(statement))), total
 
 
-def conditions_using(
-    session: Session, vocabulary: Vocabulary, *, term_id: int
-) -> list[tuple[Condition, str, str | None, str | None]]:
-    """The conditions that list the term, with their words for it and the page section, by condition name."""
-    link: Any = vocabulary.link
-    section = col(link.section) if hasattr(link, "section") else literal(None)
-    statement = (
-        select(Condition, col(link.text), col(link.note), section)
-        .join(link, col(link.condition_id) == col(Condition.id))
-        .where(vocabulary.link_column == term_id)
-        .order_by(col(Condition.name), col(Condition.slug), section, col(link.position))
-    )
-    return [
-        (condition, text, note, str(part) if part else None) for condition, text, note, part in session.exec(statement)
-    ]
+Use = tuple[Condition, str, str | None, str | None]  # the condition, its words, its note, the page section
 
 
 def uses_by_term(
-    session: Session, vocabulary: Vocabulary
-) -> dict[int, list[tuple[Condition, str, str | None, str | None]]]:
-    """`conditions_using` for every term of a vocabulary at once, keyed by term id (the export)."""
+    session: Session, vocabulary: Vocabulary, *, term_ids: list[int] | None = None
+) -> dict[int, list[Use]]:
+    """The conditions that list each term (all, or those with `term_ids`), by condition name."""
     link: Any = vocabulary.link
     section = col(link.section) if hasattr(link, "section") else literal(None)
     statement = (  # five columns: more than sqlmodel's select() types, so SQLAlchemy's
@@ -94,7 +80,13 @@ def uses_by_term(
         .join(link, col(link.condition_id) == col(Condition.id))
         .order_by(col(Condition.name), col(Condition.slug), section, col(link.position))
     )
-    found: dict[int, list[tuple[Condition, str, str | None, str | None]]] = {}
+    if term_ids is not None:
+        statement = statement.where(vocabulary.link_column.in_(term_ids))
+    found: dict[int, list[Use]] = {}
     for term_id, condition, text, note, part in session.execute(statement):
         found.setdefault(term_id, []).append((condition, text, note, str(part) if part else None))
     return found
+
+
+def conditions_using(session: Session, vocabulary: Vocabulary, *, term_id: int) -> list[Use]:
+    return uses_by_term(session, vocabulary, term_ids=[term_id]).get(term_id, [])

@@ -23,8 +23,6 @@ from app.queries.pagination import DEFAULT_LIMIT
 
 router = APIRouter(prefix="/conditions", tags=["conditions"])
 
-SlugList = Annotated[list[str], Query()]
-
 
 @router.get("", response_model=ConditionPage)
 def list_conditions(
@@ -71,10 +69,11 @@ def list_conditions(
     if not added:
         return page
     # Expansion loads the page's full records in a fixed number of queries, then keeps the fields asked for.
-    caused = conditions.can_lead_to_by_condition(session) if "can_lead_to" in added else {}
+    ids = [row.id for row in rows if row.id is not None]
+    caused = conditions.can_lead_to_by_condition(session, ids=ids) if "can_lead_to" in added else {}
     full = {
         c.slug: presenters.condition_detail(c, can_lead_to=caused.get(c.id or 0, [])).model_dump(mode="json")
-        for c in conditions.get_many_with_links(session, ids=[row.id for row in rows if row.id is not None])
+        for c in conditions.with_links(session, ids=ids)
     }
     body = page.model_dump(mode="json")
     for item in body["items"]:
