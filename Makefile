@@ -6,7 +6,7 @@ UV_VERSION := 0.13.9
 UV := .tools/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install run migrate seed serve test lint content-lint format typecheck lock clean bench bench-search wrk
+.PHONY: install run migrate seed serve test lint content-lint format typecheck lock clean bench bench-search wrk browser-deps
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -50,7 +50,23 @@ typecheck: install
 content-lint: install
 	$(BIN)/conditions-api lint seed
 
-test: lint typecheck content-lint
+# Browser tests drive Debian's chromium (Playwright downloads no browser) and inject axe-core, pinned by
+# tests/browser/package-lock.json. Root installs directly; anyone else through sudo.
+CHROMIUM := /usr/bin/chromium
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null
+
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	cd tests/browser && npm ci --silent
+	touch $@
+
+browser-deps: $(CHROMIUM) $(AXE)
+
+test: lint typecheck content-lint browser-deps
 	$(BIN)/pytest
 
 # Benchmarks: loopback only, bounded (see bench/README.md). wrk comes from Debian, Datasette from its own lock.
@@ -74,4 +90,4 @@ lock: | $(UV)
 	$(UV) pip compile --quiet --generate-hashes --python-version 3.11 -o bench/requirements.lock bench/requirements.in
 
 clean:
-	rm -rf $(VENV) .tools .mypy_cache .ruff_cache .pytest_cache data
+	rm -rf $(VENV) .tools .mypy_cache .ruff_cache .pytest_cache data tests/browser/node_modules test-artifacts

@@ -5,10 +5,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 
 from app import __version__
 from app.api.content_version import ContentVersion
+from app.api.cors import PathCorsMiddleware
 from app.api.docs import install_docs
 from app.api.http_cache import HttpCacheMiddleware
 from app.api.main import api_router
@@ -17,6 +17,7 @@ from app.api.routes import health, problems
 from app.core.config import Settings, get_settings
 from app.core.db import create_db_engine
 from app.core.errors import install_error_handlers
+from app.web import embed, pages
 
 DESCRIPTION = """
 Structured medical condition knowledge: conditions with their causes, symptoms, treatments, FAQs, typical
@@ -55,6 +56,11 @@ TAGS = [
         "description": "Offline sync: the whole library in one export, then only what changed since a cursor.",
     },
     {"name": "codes", "description": "ICD-10-CM look-ups: the conditions for a code or its nearest ancestor."},
+    {
+        "name": "embed",
+        "description": "For websites: a condition as a self-contained HTML card (iframe) and the `embed.js` loader "
+        "that shows cards in a Shadow DOM. Both carry the condition's schema.org JSON-LD.",
+    },
     {"name": "health", "description": "Liveness and readiness probes for orchestrators."},
     {"name": "problems", "description": "Descriptions of the problem types used in error responses."},
 ]
@@ -92,15 +98,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(api_router)
     app.include_router(problems.router)
+    app.include_router(embed.router)
+    app.include_router(embed.script_router)
+    pages.install_pages(app)
     install_docs(app)
     install_openapi(app)
-    if settings.cors_origins:
-        app.add_middleware(
-            CORSMiddleware,
-            allow_origins=settings.cors_origins,
-            allow_methods=["GET", "HEAD", "OPTIONS"],
-            allow_headers=["If-None-Match", "If-Modified-Since"],
-            expose_headers=["ETag", "Last-Modified", "Link"],
-            max_age=600,
-        )
+    app.add_middleware(PathCorsMiddleware, settings=settings)
     return app

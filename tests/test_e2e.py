@@ -1,10 +1,5 @@
 """End to end: the real server process, started as `conditions-api serve`, answering over loopback HTTP."""
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,40 +7,13 @@ import httpx
 import pytest
 
 from app import migrations
-
-COMMAND = str(Path(sys.executable).parent / "conditions-api")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.servers import api_server
 
 
 @pytest.fixture
 def server(db_path: Path) -> Iterator[str]:
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db_path}", "HOST": "127.0.0.1", "PORT": str(port)}
-    process = subprocess.Popen([COMMAND, "serve"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read().decode() if process.stdout else ""
-                pytest.fail(f"server did not start:\n{output}")
-            time.sleep(0.1)
+    with api_server(db_path) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        if process.stdout:
-            process.stdout.close()
 
 
 @pytest.mark.e2e

@@ -23,7 +23,7 @@ from app.core.config import Settings
 UNCACHED_PREFIXES = ("/health", "/ready", "/static/")
 MAX_CACHED_BODY = 1 << 20  # larger bodies (a big export) are served but not kept: memory stays bounded
 # The media types routes choose between; any other Accept value gets the same JSON, so one cache entry.
-NEGOTIATED = ("application/x-ndjson",)
+NEGOTIATED = ("application/x-ndjson", "application/ld+json")
 
 
 def negotiated(accept: str) -> str:
@@ -31,6 +31,10 @@ def negotiated(accept: str) -> str:
 
 
 VARY = "Accept, Accept-Encoding"
+# What a cached entry keeps of the route's headers (validators and caching headers are the cache's own).
+KEPT_HEADERS = frozenset(
+    (b"content-type", b"link", b"location", b"content-security-policy", b"x-content-type-options", b"referrer-policy")
+)
 
 
 @dataclass(frozen=True)
@@ -156,7 +160,7 @@ class HttpCacheMiddleware:
     ) -> Entry:
         digest = hashlib.sha256(body).hexdigest()[:32]
         etag = f'"{digest}"'
-        kept = [(name, value) for name, value in headers if name.lower() in (b"content-type", b"link", b"location")]
+        kept = [(name, value) for name, value in headers if name.lower() in KEPT_HEADERS]
         if encoding != "identity" and len(body) >= self.min_bytes:
             body = _compress(body, encoding)
             etag = f'"{digest}-{"br" if encoding == "br" else "gz"}"'

@@ -10,9 +10,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 
 from app.api import presenters
+from app.api.structured_data import JSONLD_MEDIA_TYPE, condition_jsonld
 from app.core.errors import PROBLEM_MEDIA_TYPE
 from app.models import Condition
-from app.models.public import ConditionPage
+from app.models.public import ConditionDetail, ConditionPage
 from app.queries import conditions, vocabulary
 from app.queries.vocabulary import Vocabulary
 
@@ -51,6 +52,14 @@ def _seed_examples(session: Session) -> dict[str, JsonObject]:
     return examples
 
 
+def _jsonld_example(schema: JsonObject, detail: ConditionDetail, app: FastAPI) -> None:
+    """The JSON-LD responses show the seeded condition, as the JSON ones do."""
+    example = condition_jsonld(detail, base_url=app.state.settings.base_url)
+    for path in ("/v1/conditions/{slug}", "/v1/conditions/{slug}/jsonld"):
+        content = schema["paths"][path]["get"]["responses"]["200"]["content"]
+        content[JSONLD_MEDIA_TYPE]["example"] = example
+
+
 def install_openapi(app: FastAPI) -> None:
     def openapi() -> JsonObject:
         if app.openapi_schema is None:
@@ -70,6 +79,8 @@ def install_openapi(app: FastAPI) -> None:
                 examples = {}  # an unmigrated database still gets its docs, without examples
             for name, example in examples.items():
                 schema["components"]["schemas"][name]["examples"] = [example]
+            if "ConditionDetail" in examples:
+                _jsonld_example(schema, ConditionDetail.model_validate(examples["ConditionDetail"]), app)
             app.openapi_schema = schema
         return app.openapi_schema
 

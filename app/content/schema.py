@@ -41,9 +41,12 @@ class ReviewIn(Strict):
         return self
 
 
+WebUrl = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"']+$")]
+
+
 class SourceIn(Strict):
     title: Text
-    url: str | None = None
+    url: WebUrl | None = None  # shown as a link: no javascript: or data: URLs
     attribution: Text
 
 

@@ -25,6 +25,18 @@ class Settings(BaseSettings):
         default_factory=list,
         description="Comma-separated origins allowed to call the API from a browser; empty allows none.",
     )
+    embed_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["*"],
+        description=(
+            "Comma-separated origins that may show the widget (iframe `frame-ancestors` and `embed.js` fetches); "
+            "`*` allows every site."
+        ),
+    )
+    public_url: str | None = Field(
+        default=None,
+        description="The server's public base URL, for absolute links in JSON-LD and embed snippets; "
+        "default `http://HOST:PORT`.",
+    )
     log_level: LogLevel = Field(default="info", description="Log level of the server and the CLI.")
     cache_max_age: int = Field(
         default=300, ge=0, description="Seconds clients and proxies may reuse a response (Cache-Control max-age)."
@@ -39,7 +51,14 @@ class Settings(BaseSettings):
         default=1_024, ge=0, description="Bodies at least this large are compressed (brotli or gzip) when accepted."
     )
 
-    @field_validator("cors_origins", mode="before")
+    @property
+    def base_url(self) -> str:
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::") else self.host
+        return f"http://{host}:{self.port}"
+
+    @field_validator("cors_origins", "embed_origins", mode="before")
     @classmethod
     def split_origins(cls, value: object) -> object:
         if isinstance(value, str):

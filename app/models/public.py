@@ -6,6 +6,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.models.base import ReviewStatus, TreatmentKind
 
+MEDICAL_NOTICE = (
+    "This is general information, not medical advice or a diagnosis. Talk to a clinician about your own symptoms."
+)
 NOT_A_DIAGNOSIS = (
     "This is general information, not a diagnosis. Only a clinician who examines you can say what is wrong. "
     "If you have any of the red flags listed, seek urgent medical care."

@@ -124,6 +124,13 @@ def near_duplicate_vocabulary(root: Path) -> tuple[Path, str]:
     return path, message
 
 
+def script_source_url(root: Path) -> tuple[Path, str]:
+    """The widget shows the source as a link, so only web URLs are allowed."""
+    path = root / LUMBAR
+    replace_in(path, "  title: Lumbar Muscle Spasm", "  url: javascript:alert(1)\n  title: Lumbar Muscle Spasm")
+    return path, f":{line_of(path, 'url: javascript:')}: source.url: String should match pattern"
+
+
 BREAKAGES: list[Callable[[Path], tuple[Path, str]]] = [
     unknown_field,
     missing_name,
@@ -139,6 +146,7 @@ BREAKAGES: list[Callable[[Path], tuple[Path, str]]] = [
     unknown_icd10_code,
     icd10_category_with_children,
     near_duplicate_vocabulary,
+    script_source_url,
 ]
 
 

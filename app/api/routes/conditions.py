@@ -6,9 +6,12 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 
 from app.api import presenters
-from app.api.deps import AfterDep, LimitQuery, SessionDep
+from app.api.condition_lookup import condition_detail, redirect_to_canonical
+from app.api.deps import AfterDep, LimitQuery, SessionDep, SettingsDep
 from app.api.links import next_cursor, set_next_link
-from app.core.errors import InvalidParam, InvalidParameters, NotFound
+from app.api.structured_data import JSONLD_MEDIA_TYPE, JSONLD_SCHEMA, condition_jsonld
+from app.core.config import Settings
+from app.core.errors import InvalidParam, InvalidParameters
 from app.models.public import (
     NOT_A_DIAGNOSIS,
     ConditionDetail,
@@ -149,34 +152,66 @@ def match_conditions(
     )
 
 
+JSONLD_DESCRIPTION = (
+    "With `Accept: application/ld+json`: schema.org JSON-LD, a `MedicalWebPage` about the `MedicalCondition` and "
+    "its FAQs as a `FAQPage` (also at `GET /v1/conditions/{slug}/jsonld`)."
+)
+SLUG_RESPONSES: dict[int | str, dict[str, object]] = {
+    301: {"description": "The slug is an alias (or differs in case): `Location` has the canonical URL."}
+}
+
+
+def _jsonld_response(detail: ConditionDetail, settings: Settings) -> JSONResponse:
+    return JSONResponse(condition_jsonld(detail, base_url=settings.base_url), media_type=JSONLD_MEDIA_TYPE)
+
+
 @router.get(
     "/{slug}",
     response_model=ConditionDetail,
-    responses={301: {"description": "The slug is an alias (or differs in case): `Location` has the canonical URL."}},
+    responses={
+        **SLUG_RESPONSES,
+        200: {"description": JSONLD_DESCRIPTION, "content": {JSONLD_MEDIA_TYPE: {"schema": JSONLD_SCHEMA}}},
+    },
 )
 def get_condition(
     slug: str,
     request: Request,
     session: SessionDep,
+    settings: SettingsDep,
     fields: Annotated[
         str | None,
         Query(
-            description="Comma-separated top-level fields to return (e.g. `name,symptoms,duration`); all by default.",
+            description="Comma-separated top-level fields to return (e.g. `name,symptoms,duration`); all by default. "
+            "JSON only.",
             examples=["name,symptoms,duration"],
         ),
     ] = None,
 ) -> ConditionDetail | RedirectResponse | JSONResponse:
     """Get the full record of a condition: causes, symptoms, treatments, FAQs, duration, codes, review data."""
     wanted = detail_fields("fields", fields)
-    condition = conditions.get_by_slug(session, slug=slug)
-    if condition is not None:
-        assert condition.id is not None
-        caused = conditions.can_lead_to(session, condition_id=condition.id)
-        detail = presenters.condition_detail(condition, can_lead_to=caused)
-        return JSONResponse(detail.model_dump(mode="json", include=wanted)) if wanted else detail
-    canonical = conditions.canonical_slug(session, slug=slug)
-    if canonical is not None:
-        # A relative Location stays right behind proxies that rewrite the host.
-        query = f"?{request.url.query}" if request.url.query else ""
-        return RedirectResponse(presenters.condition_href(canonical) + query, status_code=301)
-    raise NotFound(f"No condition has the slug or alias '{slug}'. GET /v1/conditions lists them.")
+    detail = condition_detail(session, slug)
+    if detail is None:
+        return redirect_to_canonical(session, slug, request, presenters.condition_href)
+    if JSONLD_MEDIA_TYPE in request.headers.get("accept", ""):
+        return _jsonld_response(detail, settings)
+    return JSONResponse(detail.model_dump(mode="json", include=wanted)) if wanted else detail
+
+
+@router.get(
+    "/{slug}/jsonld",
+    summary="Get a condition as schema.org JSON-LD",
+    response_model=None,
+    response_class=Response,
+    responses={
+        **SLUG_RESPONSES,
+        200: {"content": {JSONLD_MEDIA_TYPE: {"schema": JSONLD_SCHEMA}}},
+    },
+)
+def get_condition_jsonld(
+    slug: str, request: Request, session: SessionDep, settings: SettingsDep
+) -> JSONResponse | RedirectResponse:
+    """Get a condition as schema.org JSON-LD, for clients that cannot set `Accept: application/ld+json`."""
+    detail = condition_detail(session, slug)
+    if detail is None:
+        return redirect_to_canonical(session, slug, request, lambda canonical: f"/v1/conditions/{canonical}/jsonld")
+    return _jsonld_response(detail, settings)

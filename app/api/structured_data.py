@@ -1,0 +1,119 @@
+"""A condition as schema.org JSON-LD: the `MedicalWebPage` about a `MedicalCondition`, and its FAQs as a `FAQPage`.
+
+Built from the public read model, so JSON, JSON-LD and the widget can never disagree. Tests check the output
+with real consumers (extruct, pyld and the schema.org vocabulary), not with this module.
+"""
+
+from typing import Any
+
+from app.models.base import TreatmentKind
+from app.models.public import ConditionDetail, TreatmentItem
+
+JSONLD_MEDIA_TYPE = "application/ld+json"
+JSONLD_SCHEMA = {
+    "type": "object",
+    "description": "schema.org JSON-LD: `@graph` holds a `MedicalWebPage` (its `about` is the `MedicalCondition`) "
+    "and, when the condition has FAQs, a `FAQPage`.",
+    "required": ["@context", "@graph"],
+    "properties": {
+        "@context": {"const": "https://schema.org"},
+        "@graph": {"type": "array", "items": {"type": "object"}},
+    },
+}
+
+# schema.org's `possibleTreatment` expects a MedicalTherapy, Drug or LifestyleModification.
+TREATMENT_TYPES: dict[TreatmentKind, str] = {
+    TreatmentKind.medication: "Drug",
+    TreatmentKind.self_care: "LifestyleModification",
+    TreatmentKind.therapy: "MedicalTherapy",
+    TreatmentKind.procedure: "MedicalTherapy",
+    TreatmentKind.device: "MedicalTherapy",
+}
+
+
+def embed_url(base_url: str, slug: str) -> str:
+    return f"{base_url}/embed/conditions/{slug}"
+
+
+def _treatments(items: list[TreatmentItem]) -> list[dict[str, Any]]:
+    seen: dict[str, dict[str, Any]] = {}
+    for item in items:
+        for term in item.terms:
+            seen.setdefault(term.slug, {"@type": TREATMENT_TYPES[term.kind], "name": term.name})
+    return list(seen.values())
+
+
+def _unique_names(names: list[str], schema_type: str) -> list[dict[str, Any]]:
+    return [{"@type": schema_type, "name": name} for name in dict.fromkeys(names)]
+
+
+def condition_jsonld(detail: ConditionDetail, *, base_url: str) -> dict[str, Any]:
+    """The JSON-LD document for one condition; `base_url` makes every URL absolute (it is a setting)."""
+    page_url = embed_url(base_url, detail.slug)
+    condition_id = f"{base_url}{detail.href}"
+    condition: dict[str, Any] = {
+        "@type": "MedicalCondition",
+        "@id": condition_id,
+        "url": condition_id,
+        "name": detail.name,
+        "description": detail.summary,
+        "relevantSpecialty": {"@type": "MedicalSpecialty", "name": detail.specialty},
+    }
+    if detail.aliases:
+        condition["alternateName"] = detail.aliases
+    symptoms = [term.name for item in detail.symptoms.items for term in item.terms]
+    if symptoms:
+        condition["signOrSymptom"] = _unique_names(symptoms, "MedicalSignOrSymptom")
+    treatments = _treatments(detail.treatments.items + detail.self_care.items)
+    if treatments:
+        condition["possibleTreatment"] = treatments
+    causes = [term.name for item in detail.causes.items for term in item.terms]
+    if causes:
+        condition["cause"] = _unique_names(causes, "MedicalCause")
+    if detail.codes:
+        condition["code"] = [
+            {"@type": "MedicalCode", "codeValue": code.code, "codingSystem": code.system, "name": code.display}
+            for code in detail.codes
+        ]
+    if detail.duration is not None:
+        duration = detail.duration
+        condition["expectedPrognosis"] = f"{duration.text} ({duration.min_days}\u2013{duration.max_days} days)"
+
+    source: dict[str, Any] = {"@type": "CreativeWork", "name": detail.source.title}
+    if detail.source.url:
+        source["url"] = detail.source.url
+    page: dict[str, Any] = {
+        "@type": "MedicalWebPage",
+        "@id": f"{page_url}#page",
+        "url": page_url,
+        "name": detail.name,
+        "description": detail.summary,
+        "inLanguage": "en",
+        "about": condition,
+        "lastReviewed": detail.review.last_reviewed.isoformat(),
+        "dateModified": detail.updated_at.isoformat(),
+        "creativeWorkStatus": detail.review.status.value,
+        "citation": source,
+        "creditText": detail.source.attribution,
+    }
+    graph = [page]
+    if detail.faqs:
+        graph.append(
+            {
+                "@type": "FAQPage",
+                "@id": f"{page_url}#faq",
+                "url": page_url,
+                "name": f"{detail.name}: questions and answers",
+                "about": {"@id": condition_id},
+                "lastReviewed": detail.review.last_reviewed.isoformat(),
+                "mainEntity": [
+                    {
+                        "@type": "Question",
+                        "name": faq.question,
+                        "acceptedAnswer": {"@type": "Answer", "text": faq.answer},
+                    }
+                    for faq in detail.faqs
+                ],
+            }
+        )
+    return {"@context": "https://schema.org", "@graph": graph}

@@ -1,0 +1,1 @@
+"""HTML for people: the embeddable condition widget (`/embed/...`, `/embed.js`) and the home page (`/`)."""

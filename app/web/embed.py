@@ -1,0 +1,146 @@
+"""The widget: `GET /embed/conditions/{slug}` (a self-contained HTML card, for iframes and for `embed.js`)
+and `GET /embed.js` (renders cards into a Shadow DOM on any page)."""
+
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+
+from app.api.condition_lookup import condition_detail, redirect_to_canonical
+from app.api.deps import SessionDep, SettingsDep, reject_unknown_query_params
+from app.api.structured_data import condition_jsonld
+from app.core.config import Settings
+from app.core.errors import PROBLEM_RESPONSES, InvalidParam, InvalidParameters
+from app.models.public import MEDICAL_NOTICE
+from app.web.rendering import csp_hash, render, static_text
+
+EMBED_PREFIX = "/embed"
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+
+
+# The card's parts, in their default order: urgent-care advice comes right after the symptoms it is about.
+SECTIONS = {
+    section.key: section
+    for section in (
+        Section("summary", "About"),
+        Section("symptoms", "Symptoms"),
+        Section("red_flags", "When to seek urgent care"),
+        Section("causes", "Causes"),
+        Section("treatments", "Treatments"),
+        Section("self_care", "Self-care"),
+        Section("duration", "How long it lasts"),
+        Section("faqs", "Questions and answers"),
+    )
+}
+Theme = Literal["light", "dark"]
+
+router = APIRouter(
+    prefix=EMBED_PREFIX,
+    tags=["embed"],
+    dependencies=[Depends(reject_unknown_query_params)],
+    responses=PROBLEM_RESPONSES,
+)
+
+
+def chosen_sections(value: str | None) -> list[Section]:
+    if value is None:
+        return list(SECTIONS.values())
+    keys = [key.strip() for key in value.split(",") if key.strip()]
+    unknown = [key for key in keys if key not in SECTIONS]
+    if unknown or not keys:
+        names = ", ".join(f"'{key}'" for key in unknown) or "none"
+        raise InvalidParameters(
+            f"Query parameter 'sections': unknown section {names}; choose from {', '.join(SECTIONS)} "
+            "(comma-separated, in the order to show them).",
+            errors=[InvalidParam(name="sections", location="query", reason=f"unknown section '{k}'") for k in unknown],
+        )
+    return [SECTIONS[key] for key in dict.fromkeys(keys)]
+
+
+def embed_headers(settings: Settings) -> dict[str, str]:
+    """No script may run in the card; only the listed sites may frame it."""
+    ancestors = " ".join(settings.embed_origins) or "'none'"
+    policy = (
+        f"default-src 'none'; style-src {csp_hash('card.css')}; img-src data:; base-uri 'none'; "
+        f"form-action 'none'; frame-ancestors {ancestors}"
+    )
+    return {
+        "Content-Security-Policy": policy,
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "strict-origin-when-cross-origin",
+    }
+
+
+HTML_RESPONSE: dict[int | str, dict[str, Any]] = {200: {"content": {"text/html": {"example": "<!doctype html>…"}}}}
+
+
+@router.get(
+    "/conditions/{slug}",
+    summary="Get a condition as an embeddable HTML card",
+    response_class=Response,
+    responses={**HTML_RESPONSE, 301: {"description": "The slug is an alias: `Location` has the canonical URL."}},
+)
+def embed_condition(
+    slug: str,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    sections: Annotated[
+        str | None,
+        Query(
+            description=f"Comma-separated parts to show, in this order; all by default: `{','.join(SECTIONS)}`.",
+            examples=["symptoms,faqs"],
+        ),
+    ] = None,
+    theme: Annotated[Theme, Query(description="Colour scheme; CSS custom properties override it.")] = "light",
+) -> Response:
+    """A condition as a self-contained, accessible HTML card (no scripts, no external assets) with its JSON-LD.
+
+    Show it in an iframe, or let `/embed.js` render it inside a Shadow DOM. Attribution, the last-reviewed
+    date and the medical notice are always shown. The host page styles it through CSS custom properties:
+    `--condition-card-background`, `--condition-card-text`, `--condition-card-muted`, `--condition-card-accent`,
+    `--condition-card-border`, `--condition-card-font`.
+    """
+    shown = chosen_sections(sections)
+    detail = condition_detail(session, slug)
+    if detail is None:
+        return redirect_to_canonical(session, slug, request, lambda canonical: f"{EMBED_PREFIX}/conditions/{canonical}")
+    page = render(
+        "embed.html",
+        condition=detail,
+        sections=shown,
+        theme=theme,
+        notice=MEDICAL_NOTICE,
+        jsonld=condition_jsonld(detail, base_url=settings.base_url),
+        css=static_text("card.css"),
+    )
+    return Response(page, media_type="text/html; charset=utf-8", headers=embed_headers(settings))
+
+
+script_router = APIRouter(tags=["embed"])
+
+
+@script_router.get(
+    "/embed.js",
+    summary="Get the widget loader script",
+    response_class=Response,
+    responses={200: {"content": {"text/javascript": {"example": "(function () { … })();"}}}},
+)
+def embed_script() -> Response:
+    """The widget loader. Include it once; it renders every `<div data-condition="slug">` on the page.
+
+    ```html
+    <div data-condition="lumbar-muscle-spasm" data-sections="symptoms,faqs" data-theme="light"></div>
+    <script src="https://conditions.example/embed.js" async></script>
+    ```
+    """
+    return Response(
+        static_text("embed.js"),
+        media_type="text/javascript; charset=utf-8",
+        headers={"X-Content-Type-Options": "nosniff"},
+    )

@@ -1,0 +1,76 @@
+"""The home page a developer lands on (`/`): what this is, a search box with type-ahead, the conditions, and
+each condition shown with the widget next to its embed snippet. Server-rendered; the search works without
+JavaScript (the form submits to `/?q=`) and the type-ahead improves it when JavaScript runs."""
+
+from typing import Annotated
+
+from fastapi import FastAPI, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from app import __version__
+from app.api import presenters
+from app.api.condition_lookup import condition_detail, redirect_to_canonical
+from app.api.deps import SessionDep, SettingsDep
+from app.models.public import NOT_A_DIAGNOSIS
+from app.queries import conditions
+from app.queries import search as search_queries
+from app.web.rendering import STATIC_DIR, render
+
+SITE_ASSETS = "/static/site"
+HOME_LIST_LIMIT = 200  # a larger library is browsed through search or GET /v1/conditions
+SEARCH_LIMIT = 20
+PAGE_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-src 'self'; "
+        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+}
+
+
+def page_href(kind: str, slug: str) -> str:
+    """Conditions open their page here; vocabulary entries open their API record."""
+    return f"/conditions/{slug}" if kind == "condition" else presenters.entry_href(kind, slug)
+
+
+def _html(body: str) -> HTMLResponse:
+    return HTMLResponse(body, headers=PAGE_HEADERS)
+
+
+def install_pages(app: FastAPI) -> None:
+    app.mount(SITE_ASSETS, StaticFiles(directory=STATIC_DIR), name="site-assets")
+
+    @app.get("/", include_in_schema=False)
+    def home(
+        session: SessionDep,
+        settings: SettingsDep,
+        q: Annotated[str | None, Query(max_length=500)] = None,
+    ) -> HTMLResponse:
+        query = (q or "").strip()
+        result = search_queries.search(session, query, kinds=[], limit=SEARCH_LIMIT, offset=0) if query else None
+        rows, total = conditions.list_conditions(
+            session, filters=conditions.ConditionFilters(), after=None, limit=HOME_LIST_LIMIT
+        )
+        return _html(
+            render(
+                "home.html",
+                version=__version__,
+                base_url=settings.base_url,
+                query=query,
+                result=result,
+                page_href=page_href,
+                conditions=rows,
+                total=total,
+                notice=NOT_A_DIAGNOSIS,
+            )
+        )
+
+    @app.get("/conditions/{slug}", include_in_schema=False)
+    def condition_page(slug: str, request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+        detail = condition_detail(session, slug)
+        if detail is None:
+            redirect: RedirectResponse = redirect_to_canonical(session, slug, request, lambda c: f"/conditions/{c}")
+            return redirect
+        return _html(render("condition.html", condition=detail, base_url=settings.base_url, version=__version__))

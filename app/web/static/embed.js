@@ -1,0 +1,79 @@
+/* conditions-api widget loader.
+ *   <div data-condition="lumbar-muscle-spasm"></div>
+ *   <script src="https://your-server/embed.js" async></script>
+ * Optional: data-sections="symptoms,faqs" and data-theme="dark" on the div. Each card is fetched from
+ * /embed/conditions/{slug} and shown inside a Shadow DOM, so the page's CSS and the card's never collide;
+ * the card's JSON-LD is copied next to it for search engines. Nothing in the card can run a script: it is
+ * parsed with DOMParser, which never executes, and the server escapes all content. */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var base = new URL(script && script.src ? script.src : "/embed.js", document.baseURI);
+
+  function cardUrl(host) {
+    var url = new URL("/embed/conditions/" + encodeURIComponent(host.dataset.condition), base);
+    if (host.dataset.sections) url.searchParams.set("sections", host.dataset.sections);
+    if (host.dataset.theme) url.searchParams.set("theme", host.dataset.theme);
+    return url.href;
+  }
+
+  function adoptStyle(root, css) {
+    // A constructed stylesheet is not an inline <style>, so a host page's strict CSP does not block it.
+    if ("adoptedStyleSheets" in root && typeof CSSStyleSheet === "function") {
+      var sheet = new CSSStyleSheet();
+      sheet.replaceSync(css);
+      root.adoptedStyleSheets = [sheet];
+    } else {
+      var style = document.createElement("style");
+      style.textContent = css;
+      root.appendChild(style);
+    }
+  }
+
+  function showError(host, root, message) {
+    var box = document.createElement("p");
+    box.setAttribute("role", "alert");
+    box.textContent = "This condition could not be shown: " + message;
+    root.replaceChildren(box);
+    host.dataset.conditionState = "error";
+  }
+
+  function render(host) {
+    if (host.dataset.conditionState) return;
+    host.dataset.conditionState = "loading";
+    var root = host.shadowRoot || host.attachShadow({ mode: "open" });
+    fetch(cardUrl(host), { headers: { Accept: "text/html" }, credentials: "omit" })
+      .then(function (response) {
+        if (response.ok) return response.text();
+        return response.json().then(
+          function (problem) { throw new Error(problem.detail || problem.title || response.statusText); },
+          function () { throw new Error("HTTP " + response.status); }
+        );
+      })
+      .then(function (html) {
+        var page = new DOMParser().parseFromString(html, "text/html");
+        var card = page.querySelector("article");
+        if (!card) throw new Error("the server sent no card");
+        var style = page.querySelector("style");
+        adoptStyle(root, style ? style.textContent : "");
+        root.replaceChildren(document.importNode(card, true));
+        var data = page.querySelector('script[type="application/ld+json"]');
+        if (data && !host.querySelector('script[type="application/ld+json"]')) {
+          var copy = document.createElement("script");
+          copy.type = "application/ld+json";
+          copy.textContent = data.textContent;
+          host.appendChild(copy);
+        }
+        host.dataset.conditionState = "ready";
+      })
+      .catch(function (error) { showError(host, root, error.message); });
+  }
+
+  function renderAll() {
+    document.querySelectorAll("[data-condition]").forEach(render);
+  }
+
+  window.ConditionsWidget = { render: render, renderAll: renderAll };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", renderAll);
+  else renderAll();
+})();

@@ -1,0 +1,66 @@
+"""What browser tests share: a page's console log, screenshots, and axe-core's accessibility findings.
+
+(Kept out of conftest.py: pytest imports a conftest under its own module name, so state there is not the
+state a test module would import.)"""
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import ConsoleMessage, Dialog, Page
+
+HERE = Path(__file__).parent
+AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = Path(__file__).parents[2] / "test-artifacts" / "screenshots"
+
+
+CONSOLE_LOGS: dict[int, "ConsoleLog"] = {}
+
+
+def console_log(page: Page) -> "ConsoleLog":
+    return CONSOLE_LOGS[id(page)]
+
+
+class ConsoleLog:
+    """Console errors, uncaught exceptions and dialogs of one page: a test ends with none of them."""
+
+    def __init__(self, page: Page) -> None:
+        self.errors: list[str] = []
+        self.expected: list[str] = []
+        self.dialogs: list[str] = []
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.errors.append(f"uncaught: {error}"))
+        page.on("dialog", self._dialog)
+
+    def expect_error(self, text: str) -> None:
+        """A test that provokes an error (a 404 fetch) names it; any other error still fails the test."""
+        self.expected.append(text)
+
+    def _console(self, message: ConsoleMessage) -> None:
+        if message.type == "error" and not any(text in message.text for text in self.expected):
+            self.errors.append(f"console: {message.text} ({message.location.get('url')})")
+
+    def _dialog(self, dialog: Dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """Saved under test-artifacts/screenshots/ (CI keeps them; docs/screenshots/ has copies for the README)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def axe_violations(page: Page, *, impacts: tuple[str, ...] = ("serious", "critical")) -> list[str]:
+    """axe-core's findings on the page as it is now (open Shadow DOMs and same-origin iframes included)."""
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: `make test` installs axe-core (npm ci in tests/browser)")
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{violation['impact']}: {violation['id']} ({violation['help']}) at "
+        + ", ".join(str(node["target"]) for node in violation["nodes"][:5])
+        for violation in results["violations"]
+        if violation["impact"] in impacts
+    ]

@@ -1,0 +1,107 @@
+"""The widget in a real browser: a clinic's page on another origin embeds it by script and by iframe."""
+
+import extruct  # type: ignore[import-untyped]
+import httpx
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.helpers import axe_violations, console_log, screenshot
+from tests.browser.hostile import SLUG as HOSTILE
+
+pytestmark = pytest.mark.e2e
+
+RED = "rgb(255, 0, 0)"
+
+
+def lumbar(api: str) -> dict[str, object]:
+    response = httpx.get(f"{api}/v1/conditions/lumbar-muscle-spasm", timeout=5)
+    response.raise_for_status()
+    body: dict[str, object] = response.json()
+    return body
+
+
+def test_script_embed_shows_the_condition_isolated_from_the_host_css(page: Page, api: str, clinic_site: str) -> None:
+    condition = lumbar(api)
+    page.goto(f"{clinic_site}/clinic.html")
+    host = page.locator("#by-script")
+    expect(host).to_have_attribute("data-condition-state", "ready")
+    card = host.locator("article")  # Playwright's locators pierce the open shadow root
+    expect(card.locator("h2")).to_have_text("Lumbar muscle spasm")
+    for item in condition["symptoms"]["items"]:  # type: ignore[index]
+        expect(card.locator("li", has_text=item["text"])).to_have_count(1)
+    for faq in condition["faqs"]:  # type: ignore[attr-defined]
+        expect(card.locator("dt", has_text=faq["question"])).to_be_visible()
+    expect(card.locator(".cc-notice")).to_contain_text("not medical advice")
+    expect(card.locator("time")).to_have_attribute("datetime", condition["review"]["last_reviewed"])  # type: ignore[index]
+
+    # The host's hostile rules apply on the host page and nowhere in the card...
+    assert page.locator("#host-heading").evaluate("e => getComputedStyle(e).color") == RED
+    heading = card.locator("h3").first
+    assert heading.evaluate("e => getComputedStyle(e).color") == "rgb(0, 102, 51)"  # the host's custom property
+    assert "Comic Sans" not in heading.evaluate("e => getComputedStyle(e).fontFamily")
+    assert card.locator("li").first.evaluate("e => getComputedStyle(e).textTransform") == "none"
+    assert card.evaluate("e => getComputedStyle(e).borderTopStyle") == "solid"
+    assert card.evaluate("e => getComputedStyle(e).letterSpacing") == "normal"
+    # ...and the card's rules never reach the host page.
+    assert page.locator("body").evaluate("e => getComputedStyle(e).margin") == "8px"
+    assert page.locator("#host-paragraph").evaluate("e => getComputedStyle(e).borderTopStyle") == "dashed"
+    screenshot(page, "widget-on-clinic-page")
+
+
+def test_the_embedded_card_brings_its_structured_data_to_the_host_page(page: Page, clinic_site: str) -> None:
+    page.goto(f"{clinic_site}/clinic.html")
+    expect(page.locator("#by-script")).to_have_attribute("data-condition-state", "ready")
+    found = extruct.extract(page.content(), base_url=clinic_site, syntaxes=["json-ld"])["json-ld"]
+    graph = found[0]["@graph"]
+    condition = next(node["about"] for node in graph if node["@type"] == "MedicalWebPage")
+    assert condition["@type"] == "MedicalCondition"
+    assert condition["code"][0]["codeValue"] == "M62.830"
+
+
+def test_iframe_embed_shows_the_chosen_sections_in_the_dark_theme(page: Page, api: str, clinic_site: str) -> None:
+    condition = lumbar(api)
+    page.goto(f"{clinic_site}/clinic.html")
+    frame = page.frame_locator("#by-iframe")
+    card = frame.locator("article")
+    expect(card).to_have_class("condition-card theme-dark")
+    assert [h.strip() for h in card.locator("h3").all_inner_texts()] == ["Symptoms", "Questions and answers"]
+    for faq in condition["faqs"]:  # type: ignore[attr-defined]
+        expect(card.locator("dt", has_text=faq["question"])).to_be_visible()
+    assert card.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(21, 25, 30)"
+    page.locator("#by-iframe").scroll_into_view_if_needed()
+    screenshot(page, "widget-iframe-dark")
+
+
+def test_a_hostile_entry_renders_as_inert_text(page: Page, clinic_site: str) -> None:
+    console_log(page).expect_error("404 (Not Found)")  # the embed of a slug that does not exist
+    page.goto(f"{clinic_site}/hostile.html")
+    host = page.locator("#by-script")
+    expect(host).to_have_attribute("data-condition-state", "ready")
+    card = host.locator("article")
+    expect(card.locator("h2")).to_have_text("Hostile <script>window.__xss='script'; alert(1)</script> entry")
+    expect(card.locator("li").first).to_contain_text("<img src=x onerror=window.__xss=1>")
+    frame_card = page.frame_locator("#by-iframe").locator("article")
+    expect(frame_card.locator("h2")).to_contain_text("<script>")
+    for target in (card.locator("li"), card.locator(".cc-aliases"), frame_card.locator("li"), frame_card.locator("p")):
+        for index in range(target.count()):
+            target.nth(index).hover()
+    # Nothing ran: no payload set its marker, no img/script element was created, no dialog opened (fixture).
+    assert page.evaluate("() => window.__xss") is None
+    assert card.locator("script, img, [onmouseover], [onerror]").count() == 0
+    assert page.frame_locator("#by-iframe").locator("body script:not([type='application/ld+json']), img").count() == 0
+    # A slug that does not exist shows the server's explanation, not a broken page.
+    missing = page.locator("#missing")
+    expect(missing).to_have_attribute("data-condition-state", "error")
+    expect(missing.locator("[role=alert]")).to_contain_text("No condition has the slug or alias 'no-such-condition'")
+    screenshot(page, f"widget-{HOSTILE}")
+
+
+def test_the_widget_has_no_serious_accessibility_violations(page: Page, api: str, clinic_site: str) -> None:
+    page.goto(f"{api}/embed/conditions/lumbar-muscle-spasm")
+    assert axe_violations(page) == []
+    page.goto(f"{api}/embed/conditions/lumbar-muscle-spasm?theme=dark")
+    assert axe_violations(page) == []
+    page.goto(f"{clinic_site}/clinic.html")
+    expect(page.locator("#by-script")).to_have_attribute("data-condition-state", "ready")
+    violations = [v for v in axe_violations(page) if "#by-script" in v]
+    assert violations == []

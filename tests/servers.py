@@ -1,0 +1,75 @@
+"""Real server processes for end-to-end and browser tests: `conditions-api serve` on a free loopback port."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+
+COMMAND = str(Path(sys.executable).parent / "conditions-api")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            output = process.stdout.read().decode() if process.stdout else ""
+            pytest.fail(f"{url} did not come up:\n{output}")
+        time.sleep(0.1)
+
+
+@contextmanager
+def running(command: list[str], url: str, env: dict[str, str] | None = None) -> Iterator[None]:
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        wait_until_up(url, process)
+        yield
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        if process.stdout:
+            process.stdout.close()
+
+
+@contextmanager
+def api_server(db_path: Path, **settings: str) -> Iterator[str]:
+    """The API on `db_path`; extra settings are passed as environment variables (`EMBED_ORIGINS=...`)."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{db_path}",
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+        "PUBLIC_URL": base,
+        **settings,
+    }
+    with running([COMMAND, "serve"], f"{base}/health", env):
+        yield base
+
+
+@contextmanager
+def static_server(directory: Path) -> Iterator[str]:
+    """Plain files from `directory` on another loopback port: another origin, like a clinic's website."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    command = [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(directory)]
+    with running(command, f"{base}/"):
+        yield base

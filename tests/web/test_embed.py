@@ -1,0 +1,116 @@
+"""The widget over HTTP: the card's content and options, its JSON-LD as an extractor finds it, and the headers
+that decide who may frame or fetch it."""
+
+import extruct  # type: ignore[import-untyped]
+import httpx
+import lxml.html  # type: ignore[import-untyped]
+import pytest
+
+from app.core.config import Settings
+from app.main import create_app
+from app.web.rendering import script_json
+
+pytestmark = pytest.mark.anyio
+
+CARD = "/embed/conditions/lumbar-muscle-spasm"
+
+
+async def test_the_card_shows_the_whole_condition_with_attribution_and_notice(client: httpx.AsyncClient) -> None:
+    detail = (await client.get("/v1/conditions/lumbar-muscle-spasm")).json()
+    response = await client.get(CARD)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    page = response.text
+    shown = " ".join(lxml.html.fromstring(page).text_content().split())  # the text a reader sees
+    for section in ("symptoms", "causes", "treatments", "self_care", "red_flags"):
+        for item in detail[section]["items"]:
+            assert " ".join(item["text"].split()) in shown, (section, item["text"])
+    for faq in detail["faqs"]:
+        assert faq["question"] in shown
+    assert "about three to four weeks" in shown
+    assert detail["source"]["attribution"] in shown
+    assert f'<time datetime="{detail["review"]["last_reviewed"]}">' in page
+    assert "not medical advice" in shown
+    assert '<link rel="stylesheet"' not in page and "src=" not in page  # self-contained
+
+
+async def test_an_extractor_finds_the_medical_condition_in_the_card(client: httpx.AsyncClient) -> None:
+    page = (await client.get(CARD)).text
+    [document] = extruct.extract(page, base_url="http://testserver", syntaxes=["json-ld"])["json-ld"]
+    [web_page] = [node for node in document["@graph"] if node["@type"] == "MedicalWebPage"]
+    condition = web_page["about"]
+    assert condition["@type"] == "MedicalCondition"
+    assert len(condition["signOrSymptom"]) >= 6
+    assert condition["possibleTreatment"] and condition["cause"]
+    assert condition["code"][0] == {
+        "@type": "MedicalCode",
+        "codeValue": "M62.830",
+        "codingSystem": "ICD-10-CM",
+        "name": "Muscle spasm of back",
+    }
+
+
+async def test_sections_choose_the_parts_and_their_order(client: httpx.AsyncClient) -> None:
+    page = (await client.get(CARD, params={"sections": "faqs,symptoms", "theme": "dark"})).text
+    assert 'class="condition-card theme-dark"' in page
+    assert page.index('id="cc-faqs"') < page.index('id="cc-symptoms"')
+    assert 'id="cc-causes"' not in page and 'id="cc-summary"' not in page
+    assert "not medical advice" in page  # the notice is not a section: it is always there
+
+
+@pytest.mark.parametrize(
+    ("params", "named"),
+    [({"sections": "symptoms,colour"}, "'colour'"), ({"theme": "purple"}, "theme"), ({"size": "big"}, "'size'")],
+)
+async def test_bad_options_are_problems_that_say_what_is_allowed(
+    client: httpx.AsyncClient, params: dict[str, str], named: str
+) -> None:
+    response = await client.get(CARD, params=params)
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    assert named in response.text
+
+
+async def test_aliases_redirect_and_unknown_slugs_are_404s(client: httpx.AsyncClient) -> None:
+    redirect = await client.get("/embed/conditions/back-spasm", params={"theme": "dark"})
+    assert redirect.status_code == 301
+    assert redirect.headers["location"] == f"{CARD}?theme=dark"
+    missing = await client.get("/embed/conditions/nope")
+    assert missing.status_code == 404
+    assert "No condition has the slug or alias 'nope'" in missing.json()["detail"]
+
+
+async def test_by_default_any_site_may_frame_and_fetch_the_card_but_it_runs_no_script(
+    client: httpx.AsyncClient,
+) -> None:
+    for _ in range(2):  # the second answer comes from the response cache and keeps the headers
+        response = await client.get(CARD, headers={"Origin": "https://clinic.example"})
+        policy = response.headers["content-security-policy"]
+        assert "default-src 'none'" in policy and "script-src" not in policy
+        assert policy.endswith("frame-ancestors *")
+        assert response.headers["access-control-allow-origin"] == "*"
+        assert response.headers["x-content-type-options"] == "nosniff"
+    api = await client.get("/v1/conditions", headers={"Origin": "https://clinic.example"})
+    assert "access-control-allow-origin" not in api.headers  # CORS_ORIGINS is empty by default
+
+
+async def test_embed_origins_limit_framing_and_fetching(db_url: str) -> None:
+    app = create_app(Settings(database_url=db_url, embed_origins=["https://clinic.example"]))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client:
+        allowed = await client.get(CARD, headers={"Origin": "https://clinic.example"})
+        assert allowed.headers["content-security-policy"].endswith("frame-ancestors https://clinic.example")
+        assert allowed.headers["access-control-allow-origin"] == "https://clinic.example"
+        other = await client.get(CARD, headers={"Origin": "https://elsewhere.example"})
+        assert "access-control-allow-origin" not in other.headers
+    app.state.engine.dispose()
+
+
+async def test_the_loader_script_is_served_as_javascript(client: httpx.AsyncClient) -> None:
+    response = await client.get("/embed.js")
+    assert response.headers["content-type"] == "text/javascript; charset=utf-8"
+    assert "attachShadow" in response.text and "/embed/conditions/" in response.text
+
+
+def test_json_in_a_script_element_cannot_close_it() -> None:
+    text = str(script_json({"name": "</script><script>alert(1)</script>", "and": "&amp; <!--"}))
+    assert "<" not in text and ">" not in text and "&" not in text
