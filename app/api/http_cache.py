@@ -26,8 +26,31 @@ MAX_CACHED_BODY = 1 << 20  # larger bodies (a big export) are served but not kep
 NEGOTIATED = ("application/x-ndjson", "application/ld+json")
 
 
+def _qualities(accept: str) -> dict[str, float]:
+    qualities: dict[str, float] = {}
+    for part in accept.split(","):
+        media, *params = part.split(";")
+        quality = 1.0
+        for param in params:
+            name, _, value = param.strip().partition("=")
+            if name.strip() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        qualities.setdefault(media.strip().lower(), quality)
+    return qualities
+
+
 def negotiated(accept: str) -> str:
-    return next((media for media in NEGOTIATED if media in accept), "")
+    """The media type a route should answer with: one of NEGOTIATED when the client prefers it (by q-value)
+    to JSON, else "" (JSON). Routes and the cache key both call this, so they cannot disagree."""
+    qualities = _qualities(accept)
+    best, best_quality = "", qualities.get("application/json", 0.0)
+    for media in NEGOTIATED:
+        if qualities.get(media, 0.0) > best_quality:
+            best, best_quality = media, qualities[media]
+    return best
 
 
 VARY = "Accept, Accept-Encoding"

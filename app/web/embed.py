@@ -51,9 +51,14 @@ def chosen_sections(value: str | None) -> list[Section]:
     if value is None:
         return list(SECTIONS.values())
     keys = [key.strip() for key in value.split(",") if key.strip()]
+    if not keys:
+        raise InvalidParameters(
+            f"Query parameter 'sections' names no section; choose from {', '.join(SECTIONS)}, or leave it out.",
+            errors=[InvalidParam(name="sections", location="query", reason="no section given")],
+        )
     unknown = [key for key in keys if key not in SECTIONS]
-    if unknown or not keys:
-        names = ", ".join(f"'{key}'" for key in unknown) or "none"
+    if unknown:
+        names = ", ".join(f"'{key}'" for key in unknown)
         raise InvalidParameters(
             f"Query parameter 'sections': unknown section {names}; choose from {', '.join(SECTIONS)} "
             "(comma-separated, in the order to show them).",

@@ -15,15 +15,16 @@ from app.api.deps import SessionDep, SettingsDep
 from app.models.public import NOT_A_DIAGNOSIS
 from app.queries import conditions
 from app.queries import search as search_queries
-from app.web.rendering import STATIC_DIR, render
+from app.web.rendering import STATIC_DIR, csp_hash, render
 
 SITE_ASSETS = "/static/site"
 HOME_LIST_LIMIT = 200  # a larger library is browsed through search or GET /v1/conditions
 SEARCH_LIMIT = 20
 PAGE_HEADERS = {
+    # The card's stylesheet is allowed by its hash: embed.js applies it in the widget's shadow root.
     "Content-Security-Policy": (
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-src 'self'; "
-        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+        f"default-src 'self'; script-src 'self'; style-src 'self' {csp_hash('card.css')}; img-src 'self' data:; "
+        "frame-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     ),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",

@@ -15,8 +15,9 @@ from markupsafe import Markup
 WEB_DIR = Path(__file__).parent
 STATIC_DIR = WEB_DIR / "static"
 
-# Raw HTML in content is shown as text, and markdown-it refuses javascript:/data: links.
-_markdown = MarkdownIt("commonmark", {"html": False})
+# Raw HTML in content is shown as text, and markdown-it refuses javascript:/data: links. No images: the card
+# must load nothing from anywhere on a clinic's page.
+_markdown = MarkdownIt("commonmark", {"html": False}).disable("image")
 
 
 def markdown(text: str | None) -> Markup:

@@ -52,15 +52,21 @@ def screenshot(page: Page, name: str) -> Path:
     return path
 
 
-def axe_violations(page: Page, *, impacts: tuple[str, ...] = ("serious", "critical")) -> list[str]:
-    """axe-core's findings on the page as it is now (open Shadow DOMs and same-origin iframes included)."""
+def axe_violations(
+    page: Page, *, within: str | None = None, impacts: tuple[str, ...] = ("serious", "critical")
+) -> list[str]:
+    """axe-core's findings on the page as it is now (open Shadow DOMs included), optionally only those on
+    nodes whose selector path contains `within`. axe is evaluated through the DevTools protocol, which the
+    pages' CSP does not govern, so the CSP stays enforced."""
     if not AXE.exists():
         pytest.fail(f"{AXE} is missing: `make test` installs axe-core (npm ci in tests/browser)")
-    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    page.evaluate(AXE.read_text(encoding="utf-8"))
     results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [
-        f"{violation['impact']}: {violation['id']} ({violation['help']}) at "
-        + ", ".join(str(node["target"]) for node in violation["nodes"][:5])
-        for violation in results["violations"]
-        if violation["impact"] in impacts
-    ]
+    found = []
+    for violation in results["violations"]:
+        targets = [str(node["target"]) for node in violation["nodes"]]
+        if within is not None:
+            targets = [target for target in targets if within in target]
+        if violation["impact"] in impacts and targets:
+            found.append(f"{violation['impact']}: {violation['id']} ({violation['help']}) at {', '.join(targets[:5])}")
+    return found

@@ -123,3 +123,24 @@ async def test_the_checker_catches_misspelt_misplaced_and_mistyped_properties(cl
         mutate(broken["@graph"][0]["about"])
         found = problems(broken)
         assert any(expected in problem for problem in found), (expected, found)
+
+
+@pytest.mark.parametrize(
+    ("accept", "media_type"),
+    [
+        ("application/ld+json", "application/ld+json"),
+        ("application/json;q=0.5, application/ld+json", "application/ld+json"),
+        ("application/ld+json;q=0", "application/json"),
+        ("application/json, application/ld+json;q=0.5", "application/json"),
+        ("application/x-ndjson, application/ld+json", "application/json"),  # ndjson wins the tie; none here
+        ("text/html, */*", "application/json"),
+    ],
+)
+async def test_accept_is_read_by_quality_and_the_cache_agrees(
+    client: httpx.AsyncClient, accept: str, media_type: str
+) -> None:
+    for _ in range(2):  # the second answer comes from the cache, which must key it the same way
+        response = await client.get(LUMBAR, headers={"Accept": accept})
+        assert response.headers["content-type"] == media_type
+    plain = await client.get(LUMBAR, headers={"Accept": "application/x-ndjson"})
+    assert plain.headers["content-type"] == "application/json"

@@ -60,7 +60,12 @@ async def test_sections_choose_the_parts_and_their_order(client: httpx.AsyncClie
 
 @pytest.mark.parametrize(
     ("params", "named"),
-    [({"sections": "symptoms,colour"}, "'colour'"), ({"theme": "purple"}, "theme"), ({"size": "big"}, "'size'")],
+    [
+        ({"sections": "symptoms,colour"}, "'colour'"),
+        ({"sections": " , "}, "names no section"),
+        ({"theme": "purple"}, "theme"),
+        ({"size": "big"}, "'size'"),
+    ],
 )
 async def test_bad_options_are_problems_that_say_what_is_allowed(
     client: httpx.AsyncClient, params: dict[str, str], named: str
@@ -68,7 +73,8 @@ async def test_bad_options_are_problems_that_say_what_is_allowed(
     response = await client.get(CARD, params=params)
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
-    assert named in response.text
+    assert named in response.json()["detail"] or named in str(response.json()["errors"])
+    assert response.json()["errors"]
 
 
 async def test_aliases_redirect_and_unknown_slugs_are_404s(client: httpx.AsyncClient) -> None:

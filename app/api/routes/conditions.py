@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from app.api import presenters
 from app.api.condition_lookup import condition_detail, redirect_to_canonical
 from app.api.deps import AfterDep, LimitQuery, SessionDep, SettingsDep
+from app.api.http_cache import negotiated
 from app.api.links import next_cursor, set_next_link
 from app.api.structured_data import JSONLD_MEDIA_TYPE, JSONLD_SCHEMA, condition_jsonld
 from app.core.config import Settings
@@ -192,7 +193,7 @@ def get_condition(
     detail = condition_detail(session, slug)
     if detail is None:
         return redirect_to_canonical(session, slug, request, presenters.condition_href)
-    if JSONLD_MEDIA_TYPE in request.headers.get("accept", ""):
+    if negotiated(request.headers.get("accept", "")) == JSONLD_MEDIA_TYPE:
         return _jsonld_response(detail, settings)
     return JSONResponse(detail.model_dump(mode="json", include=wanted)) if wanted else detail
 

@@ -10,6 +10,7 @@ from fastapi.responses import StreamingResponse
 from app.api import presenters
 from app.api.deps import SessionDep
 from app.api.export import export_library
+from app.api.http_cache import negotiated
 from app.models.public import ChangeEntry, ChangePage, Export
 from app.queries import changes
 from app.queries.pagination import MAX_LIMIT, decode_seq, encode_seq
@@ -69,6 +70,6 @@ def export(request: Request, session: SessionDep) -> Export | StreamingResponse:
     if session.get_bind().dialect.name == "sqlite":
         session.connection().exec_driver_sql("BEGIN")  # a read transaction: one snapshot for every query
     document = export_library(session)
-    if NDJSON in request.headers.get("accept", ""):
+    if negotiated(request.headers.get("accept", "")) == NDJSON:
         return StreamingResponse(_ndjson(document), media_type=NDJSON)
     return document
