@@ -26,9 +26,10 @@ MAX_CACHED_BODY = 1 << 20  # larger bodies (a big export) are served but not kep
 NEGOTIATED = ("application/x-ndjson", "application/ld+json")
 
 
-def _qualities(accept: str) -> dict[str, float]:
+def _qualities(header: str) -> dict[str, float]:
+    """An Accept-style header as {lower-cased name: q-value}; a malformed q counts as 0 (not acceptable)."""
     qualities: dict[str, float] = {}
-    for part in accept.split(","):
+    for part in header.split(","):
         media, *params = part.split(";")
         quality = 1.0
         for param in params:
@@ -70,15 +71,7 @@ class Entry:
 
 
 def choose_encoding(accept_encoding: str) -> str:
-    offered = set()
-    for part in accept_encoding.split(","):
-        name, _, params = part.partition(";")
-        quality = params.strip().removeprefix("q=") if params.strip().startswith("q=") else "1"
-        try:
-            if float(quality) > 0:
-                offered.add(name.strip().lower())
-        except ValueError:
-            continue
+    offered = {name for name, quality in _qualities(accept_encoding).items() if quality > 0}
     if "br" in offered:
         return "br"
     if "gzip" in offered:

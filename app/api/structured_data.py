@@ -76,8 +76,7 @@ def condition_jsonld(detail: ConditionDetail, *, base_url: str) -> dict[str, Any
             for code in detail.codes
         ]
     if detail.duration is not None:
-        duration = detail.duration
-        condition["expectedPrognosis"] = f"{duration.text} ({duration.min_days}\u2013{duration.max_days} days)"
+        condition["expectedPrognosis"] = detail.duration.with_days()
 
     source: dict[str, Any] = {"@type": "CreativeWork", "name": detail.source.title}
     if detail.source.url:

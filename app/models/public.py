@@ -84,6 +84,10 @@ class Duration(ReadModel):
         description="The duration in words, as the source gives it.", examples=["about three to four weeks"]
     )
 
+    def with_days(self) -> str:
+        """The source's words with the range in days, as the widget and JSON-LD show it."""
+        return f"{self.text} ({self.min_days}\u2013{self.max_days} days)"
+
 
 class Review(ReadModel):
     status: ReviewStatus = Field(description="`draft` until a clinician has reviewed the entry.")

@@ -5,7 +5,7 @@ JavaScript (the form submits to `/?q=`) and the type-ahead improves it when Java
 from typing import Annotated
 
 from fastapi import FastAPI, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from app import __version__
@@ -72,6 +72,5 @@ def install_pages(app: FastAPI) -> None:
     def condition_page(slug: str, request: Request, session: SessionDep, settings: SettingsDep) -> Response:
         detail = condition_detail(session, slug)
         if detail is None:
-            redirect: RedirectResponse = redirect_to_canonical(session, slug, request, lambda c: f"/conditions/{c}")
-            return redirect
+            return redirect_to_canonical(session, slug, request, lambda c: f"/conditions/{c}")
         return _html(render("condition.html", condition=detail, base_url=settings.base_url, version=__version__))

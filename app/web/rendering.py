@@ -51,7 +51,6 @@ templates = Environment(
 )
 templates.filters["markdown"] = markdown
 templates.filters["script_json"] = script_json
-templates.globals["static_text"] = lambda name: Markup(static_text(name))  # our own files, never content
 
 
 def render(template: str, **context: Any) -> str:

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 from app.core.paths import SEED_DIR
-from tests.browser.helpers import CONSOLE_LOGS, ConsoleLog
+from tests.browser.helpers import ConsoleLog
 from tests.browser.hostile import write_hostile_condition
 from tests.conftest import build_database
 from tests.servers import api_server, static_server
@@ -79,17 +79,20 @@ def browser(playwright_driver: Playwright) -> Iterator[Browser]:
 
 
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
+def console(browser: Browser) -> Iterator[ConsoleLog]:
+    """A fresh page and what it logs; the test fails if it logged an error or opened a dialog."""
     # Our Content-Security-Policy is enforced: the card's style hash and the pages' script-src are under test.
     context = browser.new_context(viewport={"width": 1000, "height": 900})
-    page = context.new_page()
-    log = ConsoleLog(page)
-    CONSOLE_LOGS[id(page)] = log
-    yield page
-    del CONSOLE_LOGS[id(page)]
+    log = ConsoleLog(context.new_page())
+    yield log
     context.close()
     assert log.errors == [], "the page logged errors"
     assert log.dialogs == [], "a dialog opened"
+
+
+@pytest.fixture
+def page(console: ConsoleLog) -> Page:
+    return console.page
 
 
 @pytest.fixture

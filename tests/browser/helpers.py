@@ -1,7 +1,4 @@
-"""What browser tests share: a page's console log, screenshots, and axe-core's accessibility findings.
-
-(Kept out of conftest.py: pytest imports a conftest under its own module name, so state there is not the
-state a test module would import.)"""
+"""What browser tests share: a page's console log, screenshots, and axe-core's accessibility findings."""
 
 from pathlib import Path
 
@@ -13,17 +10,11 @@ AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts" / "screenshots"
 
 
-CONSOLE_LOGS: dict[int, "ConsoleLog"] = {}
-
-
-def console_log(page: Page) -> "ConsoleLog":
-    return CONSOLE_LOGS[id(page)]
-
-
 class ConsoleLog:
     """Console errors, uncaught exceptions and dialogs of one page: a test ends with none of them."""
 
     def __init__(self, page: Page) -> None:
+        self.page = page
         self.errors: list[str] = []
         self.expected: list[str] = []
         self.dialogs: list[str] = []

@@ -5,7 +5,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import axe_violations, console_log, screenshot
+from tests.browser.helpers import ConsoleLog, axe_violations, screenshot
 from tests.browser.hostile import SLUG as HOSTILE
 
 pytestmark = pytest.mark.e2e
@@ -72,8 +72,8 @@ def test_iframe_embed_shows_the_chosen_sections_in_the_dark_theme(page: Page, ap
     screenshot(page, "widget-iframe-dark")
 
 
-def test_a_hostile_entry_renders_as_inert_text(page: Page, clinic_site: str) -> None:
-    console_log(page).expect_error("404 (Not Found)")  # the embed of a slug that does not exist
+def test_a_hostile_entry_renders_as_inert_text(console: ConsoleLog, page: Page, clinic_site: str) -> None:
+    console.expect_error("404 (Not Found)")  # the embed of a slug that does not exist
     page.goto(f"{clinic_site}/hostile.html")
     host = page.locator("#by-script")
     expect(host).to_have_attribute("data-condition-state", "ready")
