@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-import uvicorn
 from sqlalchemy.exc import OperationalError
 
 from app import migrations
@@ -84,15 +83,15 @@ def lint(
 
 @cli.command()
 def serve() -> None:
-    """Serve the API with uvicorn on HOST:PORT."""
+    """Serve the API on HOST:PORT with WORKERS processes; refuse to start on a database it cannot serve."""
+    from app import server
+
     settings = get_settings()
-    uvicorn.run(
-        "app.main:create_app",
-        factory=True,
-        host=settings.host,
-        port=settings.port,
-        log_level=settings.log_level,
-    )
+    problem = server.database_problem(settings)
+    if problem is not None:
+        typer.echo(f"serve: {problem}", err=True)
+        raise typer.Exit(code=1)
+    server.serve(settings)
 
 
 def main() -> None:

@@ -3,20 +3,23 @@
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
 
-from app import __version__
-from app.api.content_version import ContentVersion
+from app import __version__, migrations
 from app.api.cors import PathCorsMiddleware
 from app.api.docs import install_docs
+from app.api.export_files import ExportFiles, default_directory
 from app.api.http_cache import HttpCacheMiddleware
 from app.api.main import api_router
 from app.api.openapi import install_openapi
 from app.api.routes import health, problems
+from app.api.safety import ErrorBoundaryMiddleware, SecurityHeadersMiddleware
 from app.core.config import Settings, get_settings
-from app.core.db import create_db_engine
 from app.core.errors import install_error_handlers
+from app.core.monitor import DatabaseMonitor
+from app.core.read_pool import ReadPool
 from app.web import embed, pages
 
 DESCRIPTION = """
@@ -68,13 +71,22 @@ TAGS = [
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    engine = create_db_engine(settings.database_url, read_only=True)
+    url = settings.database_url
+    read_pool = ReadPool(url, threads=settings.read_threads, time_limit_ms=settings.query_time_limit_ms)
+    monitor = DatabaseMonitor(url, expected_revision=lambda: migrations.head_revision(url))
+    export_dir = Path(settings.export_dir) if settings.export_dir else default_directory(url)
+    # The export has one thread of its own: a build never takes a thread from the requests.
+    export_files = ExportFiles(ReadPool(url, threads=1, time_limit_ms=settings.query_time_limit_ms), export_dir)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
-        version.close()
-        engine.dispose()
+        close()
+
+    def close() -> None:
+        export_files.close()
+        monitor.close()
+        read_pool.close()
 
     app = FastAPI(
         title="conditions-api",
@@ -84,17 +96,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         license_info={"name": "MIT", "identifier": "MIT"},
         docs_url=None,
         redoc_url=None,
+        openapi_url=None,  # served by install_openapi, with examples from the database
         lifespan=lifespan,
+        redirect_slashes=False,  # done by the 404 handler, with a relative Location
     )
     app.state.settings = settings
-    app.state.engine = engine
+    app.state.read_pool = read_pool
+    app.state.monitor = monitor
+    app.state.export_files = export_files
+    app.state.close = close
     logging.getLogger("app").setLevel(settings.log_level.upper())
 
-    version = ContentVersion(engine)
-    app.state.content_version = version
     install_error_handlers(app)
-    # Added last, so it runs first: warm GETs are answered before routing (CORS stays outside it).
-    app.add_middleware(HttpCacheMiddleware, settings=settings, version=version)
+    # Each middleware added wraps the ones before it. From the outside in: security headers, CORS, the error
+    # boundary (so a 500 still gets CORS headers), then the cache, which answers warm GETs before routing.
+    app.add_middleware(HttpCacheMiddleware, settings=settings, monitor=monitor)
+    app.add_middleware(ErrorBoundaryMiddleware)
     app.include_router(health.router)
     app.include_router(api_router)
     app.include_router(problems.router)
@@ -104,4 +121,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_docs(app)
     install_openapi(app)
     app.add_middleware(PathCorsMiddleware, settings=settings)
+    app.add_middleware(SecurityHeadersMiddleware, settings=settings)
     return app

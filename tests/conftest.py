@@ -75,7 +75,7 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         yield client
-    app.state.engine.dispose()
+    app.state.close()
 
 
 @pytest.fixture

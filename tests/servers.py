@@ -7,6 +7,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -36,33 +37,51 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def running(command: list[str], url: str, env: dict[str, str] | None = None) -> Iterator[None]:
+def running(command: list[str], url: str, env: dict[str, str] | None = None) -> Iterator[subprocess.Popen[bytes]]:
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         wait_until_up(url, process)
-        yield
+        yield process
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        process.wait(timeout=40)
         if process.stdout:
             process.stdout.close()
 
 
-@contextmanager
-def api_server(db_path: Path, **settings: str) -> Iterator[str]:
-    """The API on `db_path`; extra settings are passed as environment variables (`EMBED_ORIGINS=...`)."""
-    port = free_port()
+@dataclass(frozen=True)
+class Server:
+    base: str
+    process: subprocess.Popen[bytes]
+
+
+def server_env(db_path: Path, port: int, **settings: str) -> dict[str, str]:
     base = f"http://127.0.0.1:{port}"
-    env = {
+    return {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{db_path}",
         "HOST": "127.0.0.1",
         "PORT": str(port),
         "PUBLIC_URL": base,
+        "EXPORT_DIR": str(db_path.parent / "exports"),
         **settings,
     }
-    with running([COMMAND, "serve"], f"{base}/health", env):
-        yield base
+
+
+@contextmanager
+def api_process(db_path: Path, **settings: str) -> Iterator[Server]:
+    """`conditions-api serve` on `db_path`, with its process; extra settings become environment variables."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with running([COMMAND, "serve"], f"{base}/health", server_env(db_path, port, **settings)) as process:
+        yield Server(base, process)
+
+
+@contextmanager
+def api_server(db_path: Path, **settings: str) -> Iterator[str]:
+    """The API on `db_path`; extra settings are passed as environment variables (`EMBED_ORIGINS=...`)."""
+    with api_process(db_path, **settings) as server:
+        yield server.base
 
 
 @contextmanager

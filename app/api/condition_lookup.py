@@ -2,6 +2,7 @@
 another case redirects to the canonical URL, anything else is a 404 that says where to look."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
@@ -9,8 +10,16 @@ from sqlmodel import Session
 
 from app.api import presenters
 from app.core.errors import NotFound
+from app.core.read_pool import ReadPool
 from app.models.public import ConditionDetail
 from app.queries import conditions
+
+
+@dataclass(frozen=True)
+class Canonical:
+    """The slug asked for is an alias (or in other letter case) of this one."""
+
+    slug: str
 
 
 def condition_detail(session: Session, slug: str) -> ConditionDetail | None:
@@ -23,13 +32,26 @@ def condition_detail(session: Session, slug: str) -> ConditionDetail | None:
     )
 
 
-def redirect_to_canonical(
-    session: Session, slug: str, request: Request, url_for: Callable[[str], str]
-) -> RedirectResponse:
-    """A 301 to `url_for(canonical slug)` keeping the query, or NotFound when no slug or alias matches."""
+def detail_or_canonical(session: Session, slug: str) -> ConditionDetail | Canonical:
+    """The condition's record, or the canonical slug it redirects to; NotFound when neither exists."""
+    detail = condition_detail(session, slug)
+    if detail is not None:
+        return detail
     canonical = conditions.canonical_slug(session, slug=slug)
     if canonical is None:
-        raise NotFound(f"No condition has the slug or alias '{slug}'. GET /v1/conditions lists them.")
-    # A relative Location stays right behind proxies that rewrite the host.
+        raise NotFound(f"No condition has the slug or alias '{slug[:100]}'. GET /v1/conditions lists them.")
+    return Canonical(canonical)
+
+
+async def find_condition(db: ReadPool, slug: str) -> ConditionDetail | Canonical:
+    return await db.run(detail_or_canonical, slug)
+
+
+def redirect_to(request: Request, path: str) -> RedirectResponse:
+    """A 301 to `path`, keeping the query. The Location is relative: it never carries a client-sent host."""
     query = f"?{request.url.query}" if request.url.query else ""
-    return RedirectResponse(url_for(canonical) + query, status_code=301)
+    return RedirectResponse(path + query, status_code=301)
+
+
+def redirect_to_canonical(request: Request, found: Canonical, url_for: Callable[[str], str]) -> RedirectResponse:
+    return redirect_to(request, url_for(found.slug))

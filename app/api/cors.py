@@ -1,18 +1,41 @@
 """CORS by path: the widget (`/embed/...`) is fetched by the sites in `EMBED_ORIGINS`, the API by the browser
 apps in `CORS_ORIGINS`. Both are read-only GETs without credentials."""
 
+from starlette.datastructures import Headers
 from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.core.config import Settings
+from app.core.errors import clipped, problem_response
 
 EXPOSED = ["ETag", "Last-Modified", "Link"]
+
+
+class ProblemCorsMiddleware(CORSMiddleware):
+    """Starlette's CORS, with a refused preflight answered as a problem that names what was refused."""
+
+    def preflight_response(self, request_headers: Headers) -> Response:
+        response = super().preflight_response(request_headers)
+        if response.status_code != 400:
+            return response
+        refused = bytes(response.body).decode().removeprefix("Disallowed CORS ")
+        origin = clipped(request_headers.get("origin", ""))
+        problem = problem_response(
+            None,
+            status=400,
+            detail=f"This CORS preflight from '{origin}' is refused ({refused} not allowed). The API allows the "
+            "origins in the server's CORS_ORIGINS setting, GET and HEAD, and the headers If-None-Match and "
+            "If-Modified-Since.",
+        )
+        problem.headers.update({k: v for k, v in response.headers.items() if k.startswith("access-control")})
+        return problem
 
 
 def _cors(app: ASGIApp, origins: list[str]) -> ASGIApp:
     if not origins:
         return app
-    return CORSMiddleware(
+    return ProblemCorsMiddleware(
         app,
         allow_origins=origins,
         allow_methods=["GET", "HEAD", "OPTIONS"],

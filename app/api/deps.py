@@ -1,29 +1,28 @@
 """Dependencies shared by the routes, as `Annotated` aliases so handlers stay short."""
 
-from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
-from sqlmodel import Session
 
 from app.core.config import Settings
 from app.core.errors import InvalidParam, InvalidParameters
+from app.core.read_pool import ReadPool
 from app.queries.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    with Session(request.app.state.engine) as session:
-        yield session
+async def get_read_pool(request: Request) -> ReadPool:
+    pool: ReadPool = request.app.state.read_pool
+    return pool
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+DatabaseDep = Annotated[ReadPool, Depends(get_read_pool)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 LimitQuery = Annotated[
@@ -35,7 +34,7 @@ CursorQuery = Annotated[
 ]
 
 
-def after_slug(cursor: CursorQuery = None) -> str | None:
+async def after_slug(cursor: CursorQuery = None) -> str | None:
     return decode_cursor(cursor)
 
 
@@ -52,7 +51,7 @@ def _query_param_names(dependant: Dependant) -> set[str]:
     return names
 
 
-def reject_unknown_query_params(request: Request) -> None:
+async def reject_unknown_query_params(request: Request) -> None:
     """A misspelt parameter (`limt=5`) is an error, not silently ignored."""
     route = request.scope.get("route")
     if not isinstance(route, APIRoute):

@@ -1,11 +1,17 @@
 """HTTP caching in front of the routes: ETag/Last-Modified with 304s, compression, HEAD, and an in-process
 cache of finished responses, so a warm GET is answered without routing, queries or serialization.
 
-Entries are keyed by path, query, Accept, the negotiated encoding and the content version, so a seed run that
+Entries are keyed by path, query, negotiated type and encoding, and the content version, so a seed run that
 changes content makes every older entry unreachable. Requests with `Authorization` or cookies bypass the
-cache. ETags hash the body, so every replica and every restart gives the same ETag for the same content.
+cache. ETags hash the body, so every worker, replica and restart gives the same ETag for the same content.
+
+Bounded: the cache holds at most `CACHE_MAX_BYTES` (least recently used entries leave first), and concurrent
+misses of one key are coalesced: the first request builds the response, the others wait for it and share it
+(a cold stampede costs one build per distinct request, not one per connection). A streamed response (the
+route sends its body in parts) is passed through as it comes, never buffered.
 """
 
+import asyncio
 import gzip
 import hashlib
 from collections import OrderedDict
@@ -16,43 +22,15 @@ from email.utils import format_datetime, parsedate_to_datetime
 import brotli
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.api.content_version import ContentVersion, Version
+from app.api.negotiation import choose_encoding, negotiated
 from app.core.config import Settings
+from app.core.monitor import DatabaseMonitor, Version
 
-# Live probes must never be cached; the docs' static assets carry Starlette's own file validators.
-UNCACHED_PREFIXES = ("/health", "/ready", "/static/")
-MAX_CACHED_BODY = 1 << 20  # larger bodies (a big export) are served but not kept: memory stays bounded
-# The media types routes choose between; any other Accept value gets the same JSON, so one cache entry.
-NEGOTIATED = ("application/x-ndjson", "application/ld+json")
-
-
-def _qualities(header: str) -> dict[str, float]:
-    """An Accept-style header as {lower-cased name: q-value}; a malformed q counts as 0 (not acceptable)."""
-    qualities: dict[str, float] = {}
-    for part in header.split(","):
-        media, *params = part.split(";")
-        quality = 1.0
-        for param in params:
-            name, _, value = param.strip().partition("=")
-            if name.strip() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        qualities.setdefault(media.strip().lower(), quality)
-    return qualities
-
-
-def negotiated(accept: str) -> str:
-    """The media type a route should answer with: one of NEGOTIATED when the client prefers it (by q-value)
-    to JSON, else "" (JSON). Routes and the cache key both call this, so they cannot disagree."""
-    qualities = _qualities(accept)
-    best, best_quality = "", qualities.get("application/json", 0.0)
-    for media in NEGOTIATED:
-        if qualities.get(media, 0.0) > best_quality:
-            best, best_quality = media, qualities[media]
-    return best
-
+# Live probes must never be cached; the docs' static assets carry Starlette's own file validators; the export
+# is a file with validators of its own.
+UNCACHED_PREFIXES = ("/health", "/ready", "/static/", "/v1/export")
+MAX_CACHED_BODY = 1 << 20  # larger bodies are served but not kept
+ENTRY_OVERHEAD = 512  # bytes an entry costs beyond its body (key, headers, bookkeeping), for the byte bound
 
 VARY = "Accept, Accept-Encoding"
 # What a cached entry keeps of the route's headers (validators and caching headers are the cache's own).
@@ -69,14 +47,9 @@ class Entry:
     etag: str  # of the identity body, quoted; the encoded variants add a suffix
     last_modified: float | None
 
-
-def choose_encoding(accept_encoding: str) -> str:
-    offered = {name for name, quality in _qualities(accept_encoding).items() if quality > 0}
-    if "br" in offered:
-        return "br"
-    if "gzip" in offered:
-        return "gzip"
-    return "identity"
+    @property
+    def size(self) -> int:
+        return len(self.body) + ENTRY_OVERHEAD
 
 
 def _compress(body: bytes, encoding: str) -> bytes:
@@ -85,29 +58,28 @@ def _compress(body: bytes, encoding: str) -> bytes:
     return gzip.compress(body, compresslevel=6, mtime=0)
 
 
-def _etag_matches(header: str, etag: str) -> bool:
+def etag_matches(header: str, etag: str) -> bool:
+    """Whether an If-None-Match header names this ETag (weakly: any content-coding of the same body)."""
     if header.strip() == "*":
         return True
     wanted = etag.strip('"').split("-")[0]
-    for candidate in header.split(","):
+    for candidate in header.split(",")[:64]:
         tag = candidate.strip().removeprefix("W/").strip('"')
-        if tag.split("-")[0] == wanted:  # any content-coding of the same body
+        if tag.split("-")[0] == wanted:
             return True
     return False
 
 
-async def _capture(app: ASGIApp, scope: Scope, receive: Receive) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
-    status, headers, chunks = 500, [], []
+def cache_control(settings: Settings) -> str:
+    return f"public, max-age={settings.cache_max_age}, stale-while-revalidate={settings.cache_stale_while_revalidate}"
 
-    async def collect(message: Message) -> None:
-        nonlocal status, headers
-        if message["type"] == "http.response.start":
-            status, headers = message["status"], list(message.get("headers", []))
-        elif message["type"] == "http.response.body":
-            chunks.append(message.get("body", b""))
 
-    await app(scope, receive, collect)
-    return status, headers, b"".join(chunks)
+def validators(settings: Settings, etag: str, version: Version) -> dict[str, str]:
+    """The caching headers of a shared response with this ETag at this content version."""
+    headers = {"etag": etag, "cache-control": cache_control(settings), "vary": VARY}
+    if version.changed_at is not None:
+        headers["last-modified"] = format_datetime(version.changed_at, usegmt=True)
+    return headers
 
 
 _WANTED = frozenset(
@@ -129,16 +101,62 @@ def _without_body(send: Send) -> Callable[[Message], Awaitable[None]]:
     return send_headers_only
 
 
+@dataclass(frozen=True)
+class Buffered:
+    """A whole response the route gave in one piece."""
+
+    status: int
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+
+
+class _Streamed(Exception):
+    """The route streamed its response: it was passed through and cannot be shared."""
+
+
+async def _run_buffering(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> Buffered:
+    """Run the route, keeping a one-piece response; a streamed one goes straight to `send` (raises _Streamed)."""
+    start: Message | None = None
+    chunks: list[bytes] = []
+    streaming = False
+
+    async def collect(message: Message) -> None:
+        nonlocal start, streaming
+        if message["type"] == "http.response.start":
+            start = message
+        elif message["type"] == "http.response.body":
+            if streaming:
+                await send(message)
+            elif message.get("more_body", False):
+                streaming = True
+                assert start is not None
+                await send(start)
+                for chunk in chunks:
+                    await send({"type": "http.response.body", "body": chunk, "more_body": True})
+                await send(message)
+            else:
+                chunks.append(message.get("body", b""))
+        else:
+            await send(message)
+
+    await app(scope, receive, collect)
+    if streaming:
+        raise _Streamed
+    assert start is not None, "the route sent no response"
+    return Buffered(start["status"], list(start.get("headers", [])), b"".join(chunks))
+
+
 class HttpCacheMiddleware:
-    def __init__(self, app: ASGIApp, *, settings: Settings, version: ContentVersion) -> None:
+    def __init__(self, app: ASGIApp, *, settings: Settings, monitor: DatabaseMonitor) -> None:
         self.app = app
-        self.version = version
-        self.capacity = settings.cache_entries
+        self.monitor = monitor
+        self.max_bytes = settings.cache_max_bytes
+        self.max_entry = min(MAX_CACHED_BODY, settings.cache_max_bytes // 8)
         self.min_bytes = settings.compress_min_bytes
-        self.cache_control = (
-            f"public, max-age={settings.cache_max_age}, stale-while-revalidate={settings.cache_stale_while_revalidate}"
-        ).encode()
+        self.cache_control = cache_control(settings).encode()
         self.entries: OrderedDict[tuple[object, ...], Entry] = OrderedDict()
+        self.size = 0
+        self.inflight: dict[tuple[object, ...], asyncio.Future[Entry | Buffered]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
@@ -146,49 +164,108 @@ class HttpCacheMiddleware:
             return
         head = scope["method"] == "HEAD"
         as_get = {**scope, "method": "GET"} if head else scope
-        request = _request_headers(scope)
+        out = _without_body(send) if head else send
         if scope["path"].startswith(UNCACHED_PREFIXES):
-            await self.app(as_get, receive, _without_body(send) if head else send)
+            await self.app(as_get, receive, out)
             return
+        request = _request_headers(scope)
         # Personalised requests get validators and compression, but are never served from or kept in the cache.
         shared = "authorization" not in request and "cookie" not in request
         encoding = choose_encoding(request.get("accept-encoding", ""))
-        version = self.version.current()
+        version = await self.monitor.content_version()
         key = (scope["path"], scope["query_string"], negotiated(request.get("accept", "")), encoding, version)
-        entry = self.entries.get(key) if shared else None
-        if entry is None:
-            status, headers, body = await _capture(self.app, as_get, receive)
-            if status != 200:
-                await send({"type": "http.response.start", "status": status, "headers": headers})
-                await send({"type": "http.response.body", "body": b"" if head else body})
+        if shared:
+            entry = self.entries.get(key)
+            if entry is not None:
+                self.entries.move_to_end(key)
+                await self._answer(entry, request, out)
                 return
-            entry = self._entry(headers, body, encoding, version, shared=shared)
-            if shared and self.capacity and len(entry.body) <= MAX_CACHED_BODY:
-                self.entries[key] = entry
-                if len(self.entries) > self.capacity:
-                    self.entries.popitem(last=False)
-        else:
-            self.entries.move_to_end(key)
-        await self._answer(entry, request, head, send)
+            waiting = self.inflight.get(key)
+            if waiting is not None:
+                try:
+                    result = await asyncio.shield(waiting)
+                except Exception:
+                    result = None  # the first request failed or streamed: build our own
+                if result is not None:
+                    await self._send_result(result, request, out)
+                    return
+        await self._build(key, as_get, receive, out, request, encoding, version, shared=shared)
 
-    def _entry(
-        self, headers: list[tuple[bytes, bytes]], body: bytes, encoding: str, version: Version, *, shared: bool
-    ) -> Entry:
+    async def _build(
+        self,
+        key: tuple[object, ...],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        request: dict[str, str],
+        encoding: str,
+        version: Version,
+        *,
+        shared: bool,
+    ) -> None:
+        future: asyncio.Future[Entry | Buffered] | None = None
+        if shared and key not in self.inflight:
+            future = asyncio.get_running_loop().create_future()
+            self.inflight[key] = future
+        try:
+            buffered = await _run_buffering(self.app, scope, receive, send)
+            result: Entry | Buffered = buffered
+            if buffered.status == 200:
+                result = self._entry(buffered, encoding, version, shared=shared)
+                if shared:
+                    self._keep(key, result)
+            if future is not None:
+                future.set_result(result)
+        except BaseException as exc:
+            if future is not None:
+                future.set_exception(exc if isinstance(exc, Exception) else _Streamed())
+                future.exception()  # retrieved here: waiters that are gone must not log it as lost
+            if isinstance(exc, _Streamed):
+                return
+            raise
+        finally:
+            if future is not None:
+                self.inflight.pop(key, None)
+        await self._send_result(result, request, send)
+
+    async def _send_result(self, result: Entry | Buffered, request: dict[str, str], send: Send) -> None:
+        if isinstance(result, Entry):
+            await self._answer(result, request, send)
+            return
+        await send({"type": "http.response.start", "status": result.status, "headers": result.headers})
+        await send({"type": "http.response.body", "body": result.body})
+
+    def _keep(self, key: tuple[object, ...], entry: Entry) -> None:
+        if len(entry.body) > self.max_entry:
+            return
+        previous = self.entries.pop(key, None)
+        if previous is not None:
+            self.size -= previous.size
+        self.entries[key] = entry
+        self.size += entry.size
+        while self.size > self.max_bytes and self.entries:
+            _, evicted = self.entries.popitem(last=False)
+            self.size -= evicted.size
+
+    def _entry(self, buffered: Buffered, encoding: str, version: Version, *, shared: bool) -> Entry:
+        body = buffered.body
         digest = hashlib.sha256(body).hexdigest()[:32]
         etag = f'"{digest}"'
-        kept = [(name, value) for name, value in headers if name.lower() in KEPT_HEADERS]
+        kept = [(name, value) for name, value in buffered.headers if name.lower() in KEPT_HEADERS]
         if encoding != "identity" and len(body) >= self.min_bytes:
             body = _compress(body, encoding)
             etag = f'"{digest}-{"br" if encoding == "br" else "gz"}"'
             kept.append((b"content-encoding", encoding.encode()))
-        modified = version.changed_at.timestamp() if version.changed_at else None
+        # HTTP dates have whole seconds: Last-Modified is the second the content changed, so a client that
+        # sends back exactly what it got is answered 304.
+        modified = float(int(version.changed_at.timestamp())) if version.changed_at else None
         cache_control = self.cache_control if shared else b"private, no-cache"
         kept += [(b"etag", etag.encode()), (b"cache-control", cache_control), (b"vary", VARY.encode())]
         if version.changed_at is not None:
             kept.append((b"last-modified", format_datetime(version.changed_at, usegmt=True).encode()))
         return Entry(200, kept, body, etag, modified)
 
-    async def _answer(self, entry: Entry, request: dict[str, str], head: bool, send: Send) -> None:
+    async def _answer(self, entry: Entry, request: dict[str, str], send: Send) -> None:
         if self._not_modified(entry, request):
             headers = [(n, v) for n, v in entry.headers if n in (b"etag", b"cache-control", b"vary", b"last-modified")]
             await send({"type": "http.response.start", "status": 304, "headers": headers})
@@ -196,16 +273,16 @@ class HttpCacheMiddleware:
             return
         headers = [*entry.headers, (b"content-length", str(len(entry.body)).encode())]
         await send({"type": "http.response.start", "status": entry.status, "headers": headers})
-        await send({"type": "http.response.body", "body": b"" if head else entry.body})
+        await send({"type": "http.response.body", "body": entry.body})
 
     @staticmethod
     def _not_modified(entry: Entry, request: dict[str, str]) -> bool:
         if "if-none-match" in request:
-            return _etag_matches(request["if-none-match"], entry.etag)
+            return etag_matches(request["if-none-match"], entry.etag)
         since = request.get("if-modified-since")
         if since and entry.last_modified is not None:
             try:
                 return entry.last_modified <= parsedate_to_datetime(since).timestamp()
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, IndexError):
                 return False
         return False

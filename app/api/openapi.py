@@ -1,23 +1,27 @@
 """The OpenAPI document: error bodies documented as `application/problem+json`, and examples taken from
 the database the server runs on, so they show real seeded content and cannot drift from it."""
 
+import copy
 from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
-from sqlalchemy.exc import SQLAlchemyError
+from fastapi.responses import JSONResponse, Response
 from sqlmodel import Session, col, select
 
 from app.api import presenters
 from app.api.structured_data import JSONLD_MEDIA_TYPE, condition_jsonld
 from app.core.errors import PROBLEM_MEDIA_TYPE
+from app.core.monitor import DatabaseMonitor
+from app.core.read_pool import DatabaseUnavailable, QueryTimeout
 from app.models import Condition
 from app.models.public import ConditionDetail, ConditionPage
 from app.queries import conditions, vocabulary
 from app.queries.vocabulary import Vocabulary
 
 JsonObject = dict[str, Any]
+OPENAPI_URL = "/openapi.json"
 
 
 def _problem_media_type(schema: JsonObject) -> None:
@@ -61,6 +65,9 @@ def _jsonld_example(schema: JsonObject, detail: ConditionDetail, app: FastAPI) -
 
 
 def install_openapi(app: FastAPI) -> None:
+    """`app.openapi()` builds the document without the database; `GET /openapi.json` adds examples read (off
+    the event loop) from the content it serves, rebuilt when the content version changes."""
+
     def openapi() -> JsonObject:
         if app.openapi_schema is None:
             schema = get_openapi(
@@ -72,16 +79,25 @@ def install_openapi(app: FastAPI) -> None:
                 license_info=app.license_info,
             )
             _problem_media_type(schema)
-            try:
-                with Session(app.state.engine) as session:
-                    examples = _seed_examples(session)
-            except SQLAlchemyError:
-                examples = {}  # an unmigrated database still gets its docs, without examples
-            for name, example in examples.items():
-                schema["components"]["schemas"][name]["examples"] = [example]
-            if "ConditionDetail" in examples:
-                _jsonld_example(schema, ConditionDetail.model_validate(examples["ConditionDetail"]), app)
             app.openapi_schema = schema
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+    served: dict[str, Any] = {}
+
+    @app.get(OPENAPI_URL, include_in_schema=False)
+    async def openapi_document() -> Response:
+        monitor: DatabaseMonitor = app.state.monitor
+        version = await monitor.content_version()
+        if served.get("version") != version:
+            schema = copy.deepcopy(openapi())
+            try:
+                examples = await app.state.read_pool.run(_seed_examples)
+            except (DatabaseUnavailable, QueryTimeout):
+                examples = {}  # an unusable database still gets its docs, without examples
+            for name, example in examples.items():
+                schema["components"]["schemas"][name]["examples"] = [example]
+            if "ConditionDetail" in examples:
+                _jsonld_example(schema, ConditionDetail.model_validate(examples["ConditionDetail"]), app)
+            served.update(version=version, body=JSONResponse(schema).body)
+        return Response(served["body"], media_type="application/json")

@@ -6,6 +6,7 @@ from typing import TypeVar
 
 from app.models import Cause, Condition, Icd10Code, Symptom, SymptomSection, Treatment, TreatmentSection
 from app.models import public as api
+from app.queries.vocabulary import Use
 
 RefT = TypeVar("RefT")
 ItemT = TypeVar("ItemT")
@@ -113,10 +114,17 @@ def condition_detail(condition: Condition, *, can_lead_to: Sequence[Condition] =
     )
 
 
-def condition_uses(uses: Sequence[tuple[Condition, str, str | None, str | None]]) -> list[api.ConditionUse]:
+def condition_uses(uses: Sequence[Use]) -> list[api.ConditionUse]:
     return [
-        api.ConditionUse(slug=c.slug, name=c.name, href=condition_href(c.slug), text=text, note=note, section=section)
-        for c, text, note, section in uses
+        api.ConditionUse(
+            slug=use.slug,
+            name=use.name,
+            href=condition_href(use.slug),
+            text=use.text,
+            note=use.note,
+            section=use.section,
+        )
+        for use in uses
     ]
 
 

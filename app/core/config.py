@@ -44,8 +44,32 @@ class Settings(BaseSettings):
     cache_stale_while_revalidate: int = Field(
         default=86_400, ge=0, description="Seconds a stale response may be shown while it is revalidated."
     )
-    cache_entries: int = Field(
-        default=4_096, ge=0, description="Responses kept in the in-process cache (0 turns the cache off)."
+    cache_max_bytes: int = Field(
+        default=64 * 1024 * 1024,
+        ge=0,
+        description="Bytes of finished responses the in-process cache keeps, least recently used out first "
+        "(0 turns the cache off).",
+    )
+    query_time_limit_ms: int = Field(
+        default=2_000,
+        ge=1,
+        description="Longest a database query may run; past it, it is interrupted and the client gets a 503 "
+        "problem with `Retry-After`.",
+    )
+    read_threads: int = Field(
+        default=4,
+        ge=1,
+        le=64,
+        description="Threads (each with its own read-only connection) that run database work, per worker; "
+        "requests beyond them wait in line.",
+    )
+    workers: int = Field(
+        default=1, ge=1, le=64, description="Server processes `conditions-api serve` runs on the one port."
+    )
+    export_dir: str | None = Field(
+        default=None,
+        description="Folder for the export files built once per content version; default a folder per "
+        "database under the system's temp dir. Must be writable.",
     )
     compress_min_bytes: int = Field(
         default=1_024, ge=0, description="Bodies at least this large are compressed (brotli or gzip) when accepted."

@@ -1,12 +1,18 @@
-"""Engine creation with the SQLite settings every connection needs.
+"""How the project opens its database: a writer engine for migrations and the seed, read-only connections for
+the server.
 
-WAL lets readers proceed while the seed pipeline writes; the busy timeout makes a writer wait instead of
-failing; foreign keys are off by default in SQLite and must be switched on per connection. Connections of
-the API are `query_only`: the HTTP surface is read-only, so a bug cannot write through it.
+The writer turns on WAL (readers proceed while the seed writes; the setting is kept in the file), a busy
+timeout (a writer waits instead of failing) and foreign keys (off by default in SQLite). The server never
+writes: its connections are opened `mode=ro`, so they cannot change the file and need no write access. A file
+that cannot be written at all (a replica's baked image, a read-only volume) is opened `immutable=1`: SQLite
+then takes no locks and keeps no `-shm` file, which it could not create there.
 """
 
+import os
+import sqlite3
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -26,7 +32,8 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def create_db_engine(url: str, *, read_only: bool = False) -> Engine:
+def create_db_engine(url: str) -> Engine:
+    """The writer's engine (migrations, seed, tests that change content)."""
     if not is_sqlite(url):
         return create_engine(url)
     path = sqlite_path(url)
@@ -42,8 +49,32 @@ def create_db_engine(url: str, *, read_only: bool = False) -> Engine:
         if path is not None:
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = NORMAL")
-        if read_only:
-            cursor.execute("PRAGMA query_only = ON")
         cursor.close()
 
     return engine
+
+
+def is_unwritable(path: Path) -> bool:
+    """Whether nothing may write the file or beside it: a read-only mount, or no write permission."""
+    try:
+        if os.statvfs(path).f_flag & os.ST_RDONLY:
+            return True
+    except OSError:
+        return False
+    return not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+
+
+def read_only_uri(path: Path) -> str:
+    """The URI a server connection opens: read-only, and immutable when the file cannot be written."""
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+    return uri + "&immutable=1" if is_unwritable(path) else uri
+
+
+def connect_read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection that belongs to the calling thread (sqlite3's `check_same_thread` stays on).
+
+    `mode=ro` refuses a missing file instead of creating an empty one.
+    """
+    connection = sqlite3.connect(read_only_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return connection

@@ -13,7 +13,10 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Match
+
+from app.core import read_pool
 
 logger = logging.getLogger(__name__)
 
@@ -78,14 +81,47 @@ class NotReady(AppError):
     status = 503
     slug = "not-ready"
     title = "Service Unavailable"
-    description = "The database is unreachable or not migrated to the version this server expects."
+    description = "The database is unreachable, damaged or not migrated to the version this server expects."
 
 
-PROBLEM_TYPES: tuple[type[AppError], ...] = (AppError, NotFound, InvalidParameters, NotReady)
+class DatabaseUnavailable(AppError):
+    status = 503
+    slug = "database-unavailable"
+    title = "Service Unavailable"
+    description = (
+        "The server's database cannot be read right now (missing, not migrated or damaged). The operator has to "
+        "repair it; `/ready` says what is wrong. Retrying later may help."
+    )
+
+
+class TimeLimitExceeded(AppError):
+    status = 503
+    slug = "time-limit-exceeded"
+    title = "Service Unavailable"
+    description = (
+        "The request needed more database time than the server allows per query (`QUERY_TIME_LIMIT_MS`), so it "
+        "was stopped. The server may be busy: retry after `Retry-After` seconds, or ask for less."
+    )
+
+
+PROBLEM_TYPES: tuple[type[AppError], ...] = (
+    AppError,
+    NotFound,
+    InvalidParameters,
+    NotReady,
+    DatabaseUnavailable,
+    TimeLimitExceeded,
+)
+RETRY_AFTER_SECONDS = 1
+MAX_ECHOED = 200  # characters of a client's path echoed back: a problem body stays small whatever was sent
+
+
+def clipped(text: str) -> str:
+    return text if len(text) <= MAX_ECHOED else text[:MAX_ECHOED] + "…"
 
 
 def problem_response(
-    request: Request,
+    request: Request | None,
     *,
     status: int,
     detail: str,
@@ -99,7 +135,7 @@ def problem_response(
         title=title or HTTPStatus(status).phrase,
         status=status,
         detail=detail,
-        instance=request.url.path,
+        instance=clipped(request.url.path) if request is not None else None,
         errors=errors,
     )
     return JSONResponse(
@@ -150,14 +186,30 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+def _without_trailing_slash(request: Request) -> str | None:
+    """The path without its trailing slash, when that path is a route (`/v1/conditions/` -> `/v1/conditions`)."""
+    path = request.url.path
+    if len(path) < 2 or not path.endswith("/"):
+        return None
+    stripped = {**request.scope, "path": path.rstrip("/")}
+    for route in request.app.router.routes:
+        if route.matches(stripped)[0] == Match.FULL:
+            return str(stripped["path"])
+    return None
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 404 and (target := _without_trailing_slash(request)) is not None:
+        # Relative, unlike Starlette's own slash redirect, which builds the URL from the client's Host header.
+        query = f"?{request.url.query}" if request.url.query else ""
+        return RedirectResponse(target + query, status_code=308)
     if exc.status_code == 404:
-        detail = f"No resource at '{request.url.path}'. The API lives under /v1; see /docs."
+        detail = f"No resource at '{clipped(request.url.path)}'. The API lives under /v1; see /docs."
         return problem_response(request, status=404, detail=detail, type_uri=NotFound.type_uri(), title="Not Found")
     detail = str(exc.detail)
     if exc.status_code == 405:
-        detail = f"{request.method} is not allowed on '{request.url.path}'."
+        detail = f"{request.method} is not allowed on '{clipped(request.url.path)}'."
     return problem_response(request, status=exc.status_code, detail=detail, headers=exc.headers)
 
 
@@ -172,8 +224,28 @@ async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    del exc  # logged by the read pool
+    return await _app_error(
+        request,
+        DatabaseUnavailable("The database cannot be read right now; the operator has been told (see /ready)."),
+    )
+
+
+async def _time_limit(request: Request, exc: Exception) -> JSONResponse:
+    logger.warning("%s %s: %s", request.method, clipped(request.url.path), exc)
+    response = await _app_error(
+        request,
+        TimeLimitExceeded(f"This request was stopped: {exc}. Retry later, or narrow it (fewer words, a smaller page)."),
+    )
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _app_error)
+    app.add_exception_handler(read_pool.DatabaseUnavailable, _database_unavailable)
+    app.add_exception_handler(read_pool.QueryTimeout, _time_limit)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected_error)
@@ -187,4 +259,9 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
         "content": {PROBLEM_MEDIA_TYPE: {}},
     },
     500: {"model": Problem, "description": "Unexpected server error", "content": {PROBLEM_MEDIA_TYPE: {}}},
+    503: {
+        "model": Problem,
+        "description": "The database is unavailable, or the request ran past the query time limit (`Retry-After`)",
+        "content": {PROBLEM_MEDIA_TYPE: {}},
+    },
 }

@@ -13,3 +13,8 @@ def after(session: Session, *, seq: int, limit: int) -> list[Change]:
 
 def latest_seq(session: Session) -> int:
     return session.exec(select(func.max(col(Change.seq)))).one() or 0
+
+
+def latest(session: Session) -> Change | None:
+    """The newest change: its seq and time identify the content version."""
+    return session.exec(select(Change).order_by(col(Change.seq).desc()).limit(1)).first()

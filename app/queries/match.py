@@ -17,6 +17,13 @@ from app.models import Condition, ConditionSymptom, Symptom, SymptomSection
 from app.queries.search import search
 
 SHORTLIST_FACTOR = 5  # candidates scored for the tie-break, per result asked for
+MAX_FREE_TEXT = 5  # values that are not slugs, each resolved by a search: the expensive part of a match
+
+
+class TooMuchFreeText(Exception):
+    def __init__(self, count: int) -> None:
+        super().__init__(f"{count} free-text symptoms")
+        self.count = count
 
 
 @dataclass(frozen=True)
@@ -116,6 +123,9 @@ class Resolved:
 def resolve_symptoms(session: Session, values: list[str]) -> tuple[list[Resolved], list[str]]:
     """Read each value as a symptom slug, else as words for a symptom search; returns what stays unknown."""
     by_slug = {s.slug: s for s in session.exec(select(Symptom).where(col(Symptom.slug).in_(values)))}
+    free_text = [value for value in dict.fromkeys(values) if value not in by_slug]
+    if len(free_text) > MAX_FREE_TEXT:
+        raise TooMuchFreeText(len(free_text))
     resolved: list[Resolved] = []
     unknown: list[str] = []
     for value in dict.fromkeys(values):

@@ -140,6 +140,8 @@ def correct_word(session: Session, word: str) -> str | None:
     allowed = 1 if len(word) <= 4 else 2
     best: tuple[int, int, str] | None = None
     for candidate, documents in candidates:
+        if abs(len(candidate) - len(word)) > allowed:
+            continue  # at least that many edits away: skip the quadratic distance
         distance = damerau_levenshtein(word, candidate)
         if distance <= allowed and (best is None or (distance, -documents) < best[:2]):
             best = (distance, -documents, candidate)

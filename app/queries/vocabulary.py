@@ -1,7 +1,7 @@
 """Reads of the shared vocabulary (symptoms, causes, treatments), one set of functions for all three."""
 
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import func, literal
 from sqlalchemy import select as sa_select
@@ -66,7 +66,14 @@ def list_terms(
     return cast(list[Term], list(session.exec(statement))), total
 
 
-Use = tuple[Condition, str, str | None, str | None]  # the condition, its words, its note, the page section
+class Use(NamedTuple):
+    """One condition that names a term: only what a term's page shows of it (a large library has many)."""
+
+    slug: str
+    name: str
+    text: str  # the condition's own words for the term
+    note: str | None
+    section: str | None
 
 
 def uses_by_term(
@@ -75,16 +82,18 @@ def uses_by_term(
     """The conditions that list each term (all, or those with `term_ids`), by condition name."""
     link: Any = vocabulary.link
     section = col(link.section) if hasattr(link, "section") else literal(None)
-    statement = (  # five columns: more than sqlmodel's select() types, so SQLAlchemy's
-        sa_select(vocabulary.link_column, Condition, col(link.text), col(link.note), section)
+    statement = (  # six columns: more than sqlmodel's select() types, so SQLAlchemy's
+        sa_select(
+            vocabulary.link_column, col(Condition.slug), col(Condition.name), col(link.text), col(link.note), section
+        )
         .join(link, col(link.condition_id) == col(Condition.id))
         .order_by(col(Condition.name), col(Condition.slug), section, col(link.position))
     )
     if term_ids is not None:
         statement = statement.where(vocabulary.link_column.in_(term_ids))
     found: dict[int, list[Use]] = {}
-    for term_id, condition, text, note, part in session.execute(statement):
-        found.setdefault(term_id, []).append((condition, text, note, str(part) if part else None))
+    for term_id, slug, name, text, note, part in session.execute(statement):
+        found.setdefault(term_id, []).append(Use(slug, name, text, note, str(part) if part else None))
     return found
 
 

@@ -6,8 +6,8 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from app.api.condition_lookup import condition_detail, redirect_to_canonical
-from app.api.deps import SessionDep, SettingsDep, reject_unknown_query_params
+from app.api.condition_lookup import Canonical, find_condition, redirect_to_canonical
+from app.api.deps import DatabaseDep, SettingsDep, reject_unknown_query_params
 from app.api.structured_data import condition_jsonld
 from app.core.config import Settings
 from app.core.errors import PROBLEM_RESPONSES, InvalidParam, InvalidParameters
@@ -90,10 +90,10 @@ HTML_RESPONSE: dict[int | str, dict[str, Any]] = {200: {"content": {"text/html":
     response_class=Response,
     responses={**HTML_RESPONSE, 301: {"description": "The slug is an alias: `Location` has the canonical URL."}},
 )
-def embed_condition(
+async def embed_condition(
     slug: str,
     request: Request,
-    session: SessionDep,
+    db: DatabaseDep,
     settings: SettingsDep,
     sections: Annotated[
         str | None,
@@ -112,9 +112,9 @@ def embed_condition(
     `--condition-card-border`, `--condition-card-font`.
     """
     shown = chosen_sections(sections)
-    detail = condition_detail(session, slug)
-    if detail is None:
-        return redirect_to_canonical(session, slug, request, lambda canonical: f"{EMBED_PREFIX}/conditions/{canonical}")
+    detail = await find_condition(db, slug)
+    if isinstance(detail, Canonical):
+        return redirect_to_canonical(request, detail, lambda canonical: f"{EMBED_PREFIX}/conditions/{canonical}")
     page = render(
         "embed.html",
         condition=detail,
@@ -136,7 +136,7 @@ script_router = APIRouter(tags=["embed"])
     response_class=Response,
     responses={200: {"content": {"text/javascript": {"example": "(function () { … })();"}}}},
 )
-def embed_script() -> Response:
+async def embed_script() -> Response:
     """The widget loader. Include it once; it renders every `<div data-condition="slug">` on the page.
 
     ```html

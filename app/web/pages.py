@@ -7,11 +7,13 @@ from typing import Annotated
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlmodel import Session
 
 from app import __version__
 from app.api import presenters
-from app.api.condition_lookup import condition_detail, redirect_to_canonical
-from app.api.deps import SessionDep, SettingsDep
+from app.api.condition_lookup import Canonical, find_condition, redirect_to_canonical
+from app.api.deps import DatabaseDep, SettingsDep
+from app.models import Condition
 from app.models.public import NOT_A_DIAGNOSIS
 from app.queries import conditions
 from app.queries import search as search_queries
@@ -40,20 +42,25 @@ def _html(body: str) -> HTMLResponse:
     return HTMLResponse(body, headers=PAGE_HEADERS)
 
 
+def _home_data(session: Session, query: str) -> tuple[search_queries.SearchResult | None, tuple[list[Condition], int]]:
+    result = search_queries.search(session, query, kinds=[], limit=SEARCH_LIMIT, offset=0) if query else None
+    listed = conditions.list_conditions(
+        session, filters=conditions.ConditionFilters(), after=None, limit=HOME_LIST_LIMIT
+    )
+    return result, listed
+
+
 def install_pages(app: FastAPI) -> None:
     app.mount(SITE_ASSETS, StaticFiles(directory=STATIC_DIR), name="site-assets")
 
     @app.get("/", include_in_schema=False)
-    def home(
-        session: SessionDep,
+    async def home(
+        db: DatabaseDep,
         settings: SettingsDep,
-        q: Annotated[str | None, Query(max_length=500)] = None,
+        q: Annotated[str | None, Query(max_length=200)] = None,
     ) -> HTMLResponse:
         query = (q or "").strip()
-        result = search_queries.search(session, query, kinds=[], limit=SEARCH_LIMIT, offset=0) if query else None
-        rows, total = conditions.list_conditions(
-            session, filters=conditions.ConditionFilters(), after=None, limit=HOME_LIST_LIMIT
-        )
+        result, (rows, total) = await db.run(_home_data, query)
         return _html(
             render(
                 "home.html",
@@ -69,8 +76,8 @@ def install_pages(app: FastAPI) -> None:
         )
 
     @app.get("/conditions/{slug}", include_in_schema=False)
-    def condition_page(slug: str, request: Request, session: SessionDep, settings: SettingsDep) -> Response:
-        detail = condition_detail(session, slug)
-        if detail is None:
-            return redirect_to_canonical(session, slug, request, lambda c: f"/conditions/{c}")
+    async def condition_page(slug: str, request: Request, db: DatabaseDep, settings: SettingsDep) -> Response:
+        detail = await find_condition(db, slug)
+        if isinstance(detail, Canonical):
+            return redirect_to_canonical(request, detail, lambda c: f"/conditions/{c}")
         return _html(render("condition.html", condition=detail, base_url=settings.base_url, version=__version__))

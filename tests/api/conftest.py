@@ -41,4 +41,4 @@ async def library_client(library_template: Path) -> AsyncIterator[httpx.AsyncCli
     app = create_app(Settings(database_url=sqlite_url(library_template)))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client:
         yield client
-    app.state.engine.dispose()
+    app.state.close()

@@ -33,7 +33,7 @@ async def test_the_etag_depends_on_content_only(db_url: str, client: httpx.Async
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=replica), base_url="http://r") as other:
         theirs = (await other.get(LUMBAR, headers={"Accept-Encoding": "identity"})).headers["etag"]
     ours = (await client.get(LUMBAR, headers={"Accept-Encoding": "identity"})).headers["etag"]
-    replica.state.engine.dispose()
+    replica.state.close()
     assert ours == theirs
     assert (
         ours != (await client.get("/v1/conditions/sciatica", headers={"Accept-Encoding": "identity"})).headers["etag"]
@@ -133,7 +133,7 @@ async def test_cors_preflight_follows_settings(db_url: str) -> None:
             LUMBAR, headers={"Origin": "https://elsewhere.example", "Access-Control-Request-Method": "GET"}
         )
         simple = await client.get(LUMBAR, headers={"Origin": "https://clinic.example"})
-    app.state.engine.dispose()
+    app.state.close()
     assert allowed.status_code == 200
     assert allowed.headers["access-control-allow-origin"] == "https://clinic.example"
     assert refused.status_code == 400

@@ -50,16 +50,16 @@ async def test_detail_statements_do_not_grow_with_links(content_copy: Path, tmp_
     counts = {}
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
         for slug in ("few", "many", "lumbar-muscle-spasm"):
-            with counting(app.state.engine) as statements:
+            with counting(app.state.read_pool.engine) as statements:
                 response = await client.get(f"/v1/conditions/{slug}")
             assert response.status_code == 200
             counts[slug] = len(statements)
-    app.state.engine.dispose()
+    app.state.close()
     assert counts == {"few": DETAIL_STATEMENTS, "many": DETAIL_STATEMENTS, "lumbar-muscle-spasm": DETAIL_STATEMENTS}
 
 
 async def test_list_statements_do_not_grow_with_page_size(client: httpx.AsyncClient, app: Any) -> None:
-    with counting(app.state.engine) as statements:
+    with counting(app.state.read_pool.engine) as statements:
         response = await client.get("/v1/conditions?symptom=pain&cause=dehydration&limit=100")
     assert response.status_code == 200
     assert len(statements) == 4  # resolve symptom slugs, resolve cause slugs, count, page

@@ -6,7 +6,7 @@ import json
 import httpx
 import pytest
 
-from app.api.http_cache import choose_encoding
+from app.api.negotiation import choose_encoding
 
 pytestmark = pytest.mark.anyio
 

@@ -100,8 +100,7 @@ async def test_a_phone_syncs_from_zero_revalidates_and_follows_changes(content_c
             if term["slug"] == "neck-pain"
         )
     writer.dispose()
-    app.state.engine.dispose()
-    app.state.content_version.close()
+    app.state.close()
 
 
 async def test_changes_reject_a_foreign_cursor(client: httpx.AsyncClient) -> None:

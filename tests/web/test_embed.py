@@ -108,7 +108,7 @@ async def test_embed_origins_limit_framing_and_fetching(db_url: str) -> None:
         assert allowed.headers["access-control-allow-origin"] == "https://clinic.example"
         other = await client.get(CARD, headers={"Origin": "https://elsewhere.example"})
         assert "access-control-allow-origin" not in other.headers
-    app.state.engine.dispose()
+    app.state.close()
 
 
 async def test_the_loader_script_is_served_as_javascript(client: httpx.AsyncClient) -> None:

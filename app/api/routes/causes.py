@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Request, Response
 
 from app.api import presenters
-from app.api.deps import AfterDep, LimitQuery, SessionDep
+from app.api.deps import AfterDep, DatabaseDep, LimitQuery
 from app.api.routes.vocabulary import detail, list_page
 from app.models.public import CauseDetail, CausePage
 from app.queries.pagination import DEFAULT_LIMIT
@@ -13,18 +13,18 @@ router = APIRouter(prefix="/causes", tags=["causes"])
 
 
 @router.get("", response_model=CausePage)
-def list_causes(
+async def list_causes(
     request: Request,
     response: Response,
-    session: SessionDep,
+    db: DatabaseDep,
     after: AfterDep,
     limit: LimitQuery = DEFAULT_LIMIT,
 ) -> CausePage:
     """List causes, ordered by slug."""
-    return list_page(
+    return await list_page(
         request,
         response,
-        session,
+        db,
         CAUSES,
         after=after,
         limit=limit,
@@ -34,6 +34,6 @@ def list_causes(
 
 
 @router.get("/{slug}", response_model=CauseDetail)
-def get_cause(slug: str, session: SessionDep) -> CauseDetail:
+async def get_cause(slug: str, db: DatabaseDep) -> CauseDetail:
     """Get a cause and the conditions that list it."""
-    return detail(session, CAUSES, slug, presenters.cause_detail)
+    return await detail(db, CAUSES, slug, presenters.cause_detail)

@@ -1,15 +1,17 @@
 """`/v1/conditions`: the condition list and the full condition record."""
 
-from typing import Annotated
+from dataclasses import dataclass
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
+from sqlmodel import Session
 
 from app.api import presenters
-from app.api.condition_lookup import condition_detail, redirect_to_canonical
-from app.api.deps import AfterDep, LimitQuery, SessionDep, SettingsDep
-from app.api.http_cache import negotiated
+from app.api.condition_lookup import Canonical, find_condition, redirect_to_canonical
+from app.api.deps import AfterDep, DatabaseDep, LimitQuery, SettingsDep
 from app.api.links import next_cursor, set_next_link
+from app.api.negotiation import negotiated
 from app.api.structured_data import JSONLD_MEDIA_TYPE, JSONLD_SCHEMA, condition_jsonld
 from app.core.config import Settings
 from app.core.errors import InvalidParam, InvalidParameters
@@ -29,10 +31,10 @@ router = APIRouter(prefix="/conditions", tags=["conditions"])
 
 
 @router.get("", response_model=ConditionPage)
-def list_conditions(
+async def list_conditions(
     request: Request,
     response: Response,
-    session: SessionDep,
+    db: DatabaseDep,
     after: AfterDep,
     limit: LimitQuery = DEFAULT_LIMIT,
     symptom: Annotated[
@@ -66,35 +68,58 @@ def list_conditions(
         symptoms=symptom, causes=cause, treatments=treatment, specialty=specialty, icd10=icd10
     )
     added = detail_fields("expand", expand)
+    page = await db.run(condition_page, filters=filters, after=after, limit=limit, expand=added)
+    set_next_link(request, response, page.next_cursor)
+    if isinstance(page, ConditionPage):
+        return page
+    link = response.headers.get("link")
+    return JSONResponse(page.body, headers={"link": link} if link else None)
+
+
+@dataclass(frozen=True)
+class ExpandedPage:
+    """A page whose items carry full-record fields (`expand=`): already JSON, so no model re-validates it."""
+
+    body: dict[str, Any]
+    next_cursor: str | None
+
+
+def condition_page(
+    session: Session, *, filters: conditions.ConditionFilters, after: str | None, limit: int, expand: list[str] | None
+) -> ConditionPage | ExpandedPage:
     rows, total = conditions.list_conditions(session, filters=filters, after=after, limit=limit)
     cursor = next_cursor([row.slug for row in rows], limit=limit)
-    set_next_link(request, response, cursor)
     page = ConditionPage(items=[presenters.condition_summary(row) for row in rows], next_cursor=cursor, total=total)
-    if not added:
+    if not expand:
         return page
     # Expansion loads the page's full records in a fixed number of queries, then keeps the fields asked for.
     ids = [row.id for row in rows if row.id is not None]
-    caused = conditions.can_lead_to_by_condition(session, ids=ids) if "can_lead_to" in added else {}
+    caused = conditions.can_lead_to_by_condition(session, ids=ids) if "can_lead_to" in expand else {}
     full = {
-        c.slug: presenters.condition_detail(c, can_lead_to=caused.get(c.id or 0, [])).model_dump(mode="json")
+        c.slug: presenters.condition_detail(c, can_lead_to=caused.get(c.id or 0, [])).model_dump(
+            mode="json", include=set(expand)
+        )
         for c in conditions.with_links(session, ids=ids)
     }
     body = page.model_dump(mode="json")
     for item in body["items"]:
-        item.update({name: full[item["slug"]][name] for name in added})
-    link = response.headers.get("link")
-    return JSONResponse(body, headers={"link": link} if link else None)
+        item.update({name: full[item["slug"]][name] for name in expand})
+    return ExpandedPage(body, cursor)
 
 
 DETAIL_FIELDS = frozenset(ConditionDetail.model_fields)
+MAX_FIELD_NAMES = len(DETAIL_FIELDS) * 2  # more names than that can only be repeats or junk
 
 
-def detail_fields(parameter: str, value: str | None) -> set[str] | None:
-    """Parse a comma-separated list of condition fields; an unknown name is a 422 listing the valid ones."""
+def detail_fields(parameter: str, value: str | None) -> list[str] | None:
+    """Parse a comma-separated list of condition fields; an unknown name is a 422 listing the valid ones.
+
+    The names come back in the record's own order, whatever order they were sent in: every worker and every
+    spelling of the same request then gives the same bytes, and so the same ETag."""
     if value is None:
         return None
-    names = {name.strip() for name in value.split(",") if name.strip()}
-    unknown = sorted(names - DETAIL_FIELDS)
+    names = {name.strip() for name in value.split(",", MAX_FIELD_NAMES)[:MAX_FIELD_NAMES] if name.strip()}
+    unknown = sorted(names - DETAIL_FIELDS)[:5]
     if unknown or not names:
         reason = f"unknown field(s) {', '.join(repr(n) for n in unknown)}" if unknown else "no field named"
         reason += f"; choose from: {', '.join(sorted(DETAIL_FIELDS))}"
@@ -102,25 +127,49 @@ def detail_fields(parameter: str, value: str | None) -> set[str] | None:
             f"Query parameter '{parameter}': {reason}.",
             errors=[InvalidParam(name=parameter, location="query", reason=reason)],
         )
-    return names
+    return [name for name in ConditionDetail.model_fields if name in names]
+
+
+MAX_SYMPTOMS = 20
+MAX_SYMPTOM_LENGTH = 100  # a symptom's name is a few words; longer free text is refused, not searched
 
 
 @router.get("/match", response_model=MatchResult)
-def match_conditions(
-    session: SessionDep,
+async def match_conditions(
+    db: DatabaseDep,
     symptom: Annotated[
         list[str],
         Query(
             min_length=1,
-            max_length=20,
-            description="A symptom: its slug, or words that name it (resolved through search). Repeat for several.",
+            max_length=MAX_SYMPTOMS,
+            description="A symptom: its slug, or words that name it (resolved through search; at most "
+            f"{match.MAX_FREE_TEXT} free-text values of up to {MAX_SYMPTOM_LENGTH} characters). Repeat for several.",
             examples=["low-back-pain"],
         ),
     ],
     limit: Annotated[int, Query(ge=1, le=50, description="At most this many conditions.")] = 10,
 ) -> MatchResult:
     """Rank conditions by how well their symptoms cover the given ones (information, not a diagnosis)."""
-    resolved, unknown = match.resolve_symptoms(session, [value[:200] for value in symptom])
+    too_long = [value for value in symptom if len(value) > MAX_SYMPTOM_LENGTH]
+    if too_long:
+        reason = f"at most {MAX_SYMPTOM_LENGTH} characters per symptom (a slug, or a few words that name one)"
+        raise InvalidParameters(
+            f"Query parameter 'symptom': {len(too_long)} value(s) too long; {reason}.",
+            errors=[InvalidParam(name="symptom", location="query", reason=reason)],
+        )
+    return await db.run(match_result, symptom, limit=limit)
+
+
+def match_result(session: Session, symptoms: list[str], *, limit: int) -> MatchResult:
+    try:
+        resolved, unknown = match.resolve_symptoms(session, symptoms)
+    except match.TooMuchFreeText as exc:
+        reason = f"at most {match.MAX_FREE_TEXT} values that are not symptom slugs (each is a search)"
+        raise InvalidParameters(
+            f"Query parameter 'symptom': {exc.count} values are not symptom slugs; {reason}. "
+            "GET /v1/symptoms lists the slugs.",
+            errors=[InvalidParam(name="symptom", location="query", reason=reason)],
+        ) from exc
     if unknown:
         errors = [InvalidParam(name="symptom", location="query", reason=f"no symptom matches '{v}'") for v in unknown]
         names = ", ".join(f"'{v}'" for v in unknown)
@@ -174,10 +223,10 @@ def _jsonld_response(detail: ConditionDetail, settings: Settings) -> JSONRespons
         200: {"description": JSONLD_DESCRIPTION, "content": {JSONLD_MEDIA_TYPE: {"schema": JSONLD_SCHEMA}}},
     },
 )
-def get_condition(
+async def get_condition(
     slug: str,
     request: Request,
-    session: SessionDep,
+    db: DatabaseDep,
     settings: SettingsDep,
     fields: Annotated[
         str | None,
@@ -190,12 +239,12 @@ def get_condition(
 ) -> ConditionDetail | RedirectResponse | JSONResponse:
     """Get the full record of a condition: causes, symptoms, treatments, FAQs, duration, codes, review data."""
     wanted = detail_fields("fields", fields)
-    detail = condition_detail(session, slug)
-    if detail is None:
-        return redirect_to_canonical(session, slug, request, presenters.condition_href)
+    found = await find_condition(db, slug)
+    if isinstance(found, Canonical):
+        return redirect_to_canonical(request, found, presenters.condition_href)
     if negotiated(request.headers.get("accept", "")) == JSONLD_MEDIA_TYPE:
-        return _jsonld_response(detail, settings)
-    return JSONResponse(detail.model_dump(mode="json", include=wanted)) if wanted else detail
+        return _jsonld_response(found, settings)
+    return JSONResponse(found.model_dump(mode="json", include=set(wanted))) if wanted else found
 
 
 @router.get(
@@ -208,11 +257,11 @@ def get_condition(
         200: {"content": {JSONLD_MEDIA_TYPE: {"schema": JSONLD_SCHEMA}}},
     },
 )
-def get_condition_jsonld(
-    slug: str, request: Request, session: SessionDep, settings: SettingsDep
+async def get_condition_jsonld(
+    slug: str, request: Request, db: DatabaseDep, settings: SettingsDep
 ) -> JSONResponse | RedirectResponse:
     """Get a condition as schema.org JSON-LD, for clients that cannot set `Accept: application/ld+json`."""
-    detail = condition_detail(session, slug)
-    if detail is None:
-        return redirect_to_canonical(session, slug, request, lambda canonical: f"/v1/conditions/{canonical}/jsonld")
-    return _jsonld_response(detail, settings)
+    found = await find_condition(db, slug)
+    if isinstance(found, Canonical):
+        return redirect_to_canonical(request, found, lambda canonical: f"/v1/conditions/{canonical}/jsonld")
+    return _jsonld_response(found, settings)

@@ -1,10 +1,9 @@
-"""`/health` (the process answers) and `/ready` (the database is reachable and fully migrated)."""
+"""`/health` (the process answers) and `/ready` (the database can be read, is fully migrated and intact)."""
 
 from fastapi import APIRouter, Request
-from sqlalchemy.exc import SQLAlchemyError
 
-from app import migrations
 from app.core.errors import PROBLEM_MEDIA_TYPE, NotReady, Problem
+from app.core.monitor import DatabaseMonitor
 from app.models.public import Health, Readiness
 
 router = APIRouter(tags=["health"])
@@ -21,13 +20,11 @@ async def health() -> Health:
     response_model=Readiness,
     responses={503: {"model": Problem, "description": "Not ready", "content": {PROBLEM_MEDIA_TYPE: {}}}},
 )
-def ready(request: Request) -> Readiness:
-    """Report whether the database is reachable and at the migration head this server expects."""
-    expected = migrations.head_revision(request.app.state.settings.database_url)
-    try:
-        current = migrations.current_revision(request.app.state.engine)
-    except SQLAlchemyError as exc:
-        raise NotReady("The database cannot be reached.") from exc
-    if current != expected:
-        raise NotReady(f"The database is at migration {current}, expected {expected}: run `conditions-api migrate`.")
-    return Readiness(status="ready", revision=current or "")
+async def ready(request: Request) -> Readiness:
+    """Report whether the database can be read, is at the migration head this server expects, and passes
+    SQLite's `quick_check` (re-run whenever the file changes)."""
+    monitor: DatabaseMonitor = request.app.state.monitor
+    verdict = await monitor.readiness()
+    if not verdict.ready:
+        raise NotReady(verdict.problem)
+    return Readiness(status="ready", revision=verdict.revision or "")

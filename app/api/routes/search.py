@@ -5,15 +5,17 @@ from enum import StrEnum
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
+from sqlmodel import Session
 
 from app.api import presenters
-from app.api.deps import LimitQuery, SessionDep
+from app.api.deps import DatabaseDep, LimitQuery
 from app.api.links import set_next_link
 from app.models.public import NOT_A_DIAGNOSIS, SearchHit, SearchPage, Suggestion, SuggestionList
 from app.queries import search as search_queries
 from app.queries.pagination import DEFAULT_LIMIT, decode_offset, encode_offset
 
 router = APIRouter(prefix="/search", tags=["search"])
+MAX_QUERY_LENGTH = 200  # room for a long question; the words past MAX_WORDS are not searched anyway
 
 
 class EntryType(StrEnum):
@@ -30,13 +32,18 @@ def _highlighted(snippet: str) -> str:
 
 
 @router.get("", response_model=SearchPage)
-def search(
+async def search(
     request: Request,
     response: Response,
-    session: SessionDep,
+    db: DatabaseDep,
     q: Annotated[
         str,
-        Query(min_length=1, max_length=500, description="What to look for, in any words.", examples=["back spasm"]),
+        Query(
+            min_length=1,
+            max_length=MAX_QUERY_LENGTH,
+            description=f"What to look for, in any words (the first {search_queries.MAX_WORDS} count).",
+            examples=["back spasm"],
+        ),
     ],
     type: Annotated[list[EntryType], Query(description="Only entries of this type; repeat for several.")] = [],  # noqa: B006 (FastAPI copies defaults per request)
     limit: LimitQuery = DEFAULT_LIMIT,
@@ -45,10 +52,15 @@ def search(
     """Search conditions, symptoms, causes and treatments, best match first, tolerant of typos."""
     offset = decode_offset(cursor)
     kinds = [entry.value for entry in dict.fromkeys(type)]
+    page = await db.run(search_page, q, kinds=kinds, limit=limit, offset=offset)
+    set_next_link(request, response, page.next_cursor)
+    return page
+
+
+def search_page(session: Session, q: str, *, kinds: list[str], limit: int, offset: int) -> SearchPage:
     result = search_queries.search(session, q, kinds=kinds, limit=limit, offset=offset)
     more = offset + len(result.hits) < result.total
     next_cursor = encode_offset(offset + len(result.hits)) if more else None
-    set_next_link(request, response, next_cursor)
     return SearchPage(
         notice=NOT_A_DIAGNOSIS,
         query=q,
@@ -71,15 +83,15 @@ def search(
 
 
 @router.get("/suggest", response_model=SuggestionList)
-def suggest(
-    session: SessionDep,
+async def suggest(
+    db: DatabaseDep,
     q: Annotated[
         str, Query(min_length=1, max_length=100, description="What the user has typed so far.", examples=["lum"])
     ],
     limit: Annotated[int, Query(ge=1, le=20, description="At most this many suggestions.")] = 8,
 ) -> SuggestionList:
     """Suggest names and aliases that start with what was typed (at any word), best first."""
-    found = search_queries.suggest(session, q, limit=limit)
+    found = await db.run(search_queries.suggest, q, limit=limit)
     return SuggestionList(
         query=q,
         items=[

@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Request, Response
 
 from app.api import presenters
-from app.api.deps import AfterDep, LimitQuery, SessionDep
+from app.api.deps import AfterDep, DatabaseDep, LimitQuery
 from app.api.routes.vocabulary import detail, list_page
 from app.models.public import SymptomDetail, SymptomPage
 from app.queries.pagination import DEFAULT_LIMIT
@@ -13,18 +13,18 @@ router = APIRouter(prefix="/symptoms", tags=["symptoms"])
 
 
 @router.get("", response_model=SymptomPage)
-def list_symptoms(
+async def list_symptoms(
     request: Request,
     response: Response,
-    session: SessionDep,
+    db: DatabaseDep,
     after: AfterDep,
     limit: LimitQuery = DEFAULT_LIMIT,
 ) -> SymptomPage:
     """List symptoms, ordered by slug."""
-    return list_page(
+    return await list_page(
         request,
         response,
-        session,
+        db,
         SYMPTOMS,
         after=after,
         limit=limit,
@@ -34,6 +34,6 @@ def list_symptoms(
 
 
 @router.get("/{slug}", response_model=SymptomDetail)
-def get_symptom(slug: str, session: SessionDep) -> SymptomDetail:
+async def get_symptom(slug: str, db: DatabaseDep) -> SymptomDetail:
     """Get a symptom and the conditions that list it."""
-    return detail(session, SYMPTOMS, slug, presenters.symptom_detail)
+    return await detail(db, SYMPTOMS, slug, presenters.symptom_detail)

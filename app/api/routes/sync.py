@@ -1,27 +1,27 @@
 """`/v1/changes` and `/v1/export`: what an offline client needs to hold the whole library and keep it fresh."""
 
-import json
-from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import StreamingResponse
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import FileResponse
+from sqlmodel import Session
 
 from app.api import presenters
-from app.api.deps import SessionDep
-from app.api.export import export_library
-from app.api.http_cache import negotiated
+from app.api.deps import DatabaseDep
+from app.api.export_files import NDJSON, ExportFiles
+from app.api.http_cache import etag_matches, validators
+from app.api.negotiation import choose_encoding, negotiated
+from app.core.monitor import DatabaseMonitor
 from app.models.public import ChangeEntry, ChangePage, Export
 from app.queries import changes
 from app.queries.pagination import MAX_LIMIT, decode_seq, encode_seq
 
 router = APIRouter(tags=["sync"])
-NDJSON = "application/x-ndjson"
 
 
 @router.get("/changes", response_model=ChangePage)
-def list_changes(
-    session: SessionDep,
+async def list_changes(
+    db: DatabaseDep,
     since: Annotated[
         str | None,
         Query(description="The `next_cursor` of the last call, or the export's `cursor`; omit for everything."),
@@ -29,7 +29,10 @@ def list_changes(
     limit: Annotated[int, Query(ge=1, le=1000, description="At most this many changes.")] = MAX_LIMIT,
 ) -> ChangePage:
     """List what was created, updated or deleted since a cursor, in order (deletions are tombstones)."""
-    seq = decode_seq(since)
+    return await db.run(change_page, decode_seq(since), limit=limit)
+
+
+def change_page(session: Session, seq: int, *, limit: int) -> ChangePage:
     rows = changes.after(session, seq=seq, limit=limit)
     last = rows[-1].seq if rows and rows[-1].seq is not None else seq
     return ChangePage(
@@ -48,28 +51,26 @@ def list_changes(
     )
 
 
-def _ndjson(export: Export) -> Iterator[bytes]:
-    yield json.dumps({"type": "cursor", "cursor": export.cursor}).encode() + b"\n"
-    for kind, items in (
-        ("condition", export.conditions),
-        ("symptom", export.symptoms),
-        ("cause", export.causes),
-        ("treatment", export.treatments),
-    ):
-        for item in items:
-            yield json.dumps({"type": kind, "data": item.model_dump(mode="json")}, ensure_ascii=False).encode() + b"\n"
-
-
 @router.get(
     "/export",
     response_model=Export,
-    responses={200: {"content": {NDJSON: {"schema": {"type": "string"}}}, "description": "The library."}},
+    responses={
+        200: {"content": {NDJSON: {"schema": {"type": "string"}}}, "description": "The library."},
+        206: {"description": "The part of the file asked for with `Range` (resume an interrupted download)."},
+    },
 )
-def export(request: Request, session: SessionDep) -> Export | StreamingResponse:
-    """Export the whole library with the cursor to continue from (`Accept: application/x-ndjson` streams lines)."""
-    if session.get_bind().dialect.name == "sqlite":
-        session.connection().exec_driver_sql("BEGIN")  # a read transaction: one snapshot for every query
-    document = export_library(session)
-    if negotiated(request.headers.get("accept", "")) == NDJSON:
-        return StreamingResponse(_ndjson(document), media_type=NDJSON)
-    return document
+async def export(request: Request) -> Response:
+    """Export the whole library with the cursor to continue from (`Accept: application/x-ndjson` streams lines).
+
+    The file is built once per content version and served with a strong ETag and byte ranges."""
+    monitor: DatabaseMonitor = request.app.state.monitor
+    files: ExportFiles = request.app.state.export_files
+    media = NDJSON if negotiated(request.headers.get("accept", "")) == NDJSON else "application/json"
+    version = await monitor.content_version()
+    found = await files.file_for(version, media, choose_encoding(request.headers.get("accept-encoding", "")))
+    headers = validators(request.app.state.settings, found.etag, version)
+    if found.encoding != "identity":
+        headers["content-encoding"] = found.encoding
+    if etag_matches(request.headers.get("if-none-match", ""), found.etag):
+        return Response(status_code=304, headers=headers)
+    return FileResponse(found.path, media_type=media, headers=headers)

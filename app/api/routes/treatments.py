@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from app.api import presenters
-from app.api.deps import AfterDep, LimitQuery, SessionDep
+from app.api.deps import AfterDep, DatabaseDep, LimitQuery
 from app.api.routes.vocabulary import detail, list_page
 from app.models import TreatmentKind
 from app.models.public import TreatmentDetail, TreatmentPage
@@ -16,19 +16,19 @@ router = APIRouter(prefix="/treatments", tags=["treatments"])
 
 
 @router.get("", response_model=TreatmentPage)
-def list_treatments(
+async def list_treatments(
     request: Request,
     response: Response,
-    session: SessionDep,
+    db: DatabaseDep,
     after: AfterDep,
     limit: LimitQuery = DEFAULT_LIMIT,
     kind: Annotated[TreatmentKind | None, Query(description="Only treatments of this kind.")] = None,
 ) -> TreatmentPage:
     """List treatments, ordered by slug, optionally of one kind."""
-    return list_page(
+    return await list_page(
         request,
         response,
-        session,
+        db,
         TREATMENTS,
         after=after,
         limit=limit,
@@ -39,6 +39,6 @@ def list_treatments(
 
 
 @router.get("/{slug}", response_model=TreatmentDetail)
-def get_treatment(slug: str, session: SessionDep) -> TreatmentDetail:
+async def get_treatment(slug: str, db: DatabaseDep) -> TreatmentDetail:
     """Get a treatment and the conditions that list it."""
-    return detail(session, TREATMENTS, slug, presenters.treatment_detail)
+    return await detail(db, TREATMENTS, slug, presenters.treatment_detail)

@@ -1,0 +1,232 @@
+"""The export as files, one set per content version: built once from the database in batches, then streamed
+from disk with their ETag and `Range`, however many clients ask at once.
+
+Version 1 built the whole library in memory for every request (776 MB for 10,000 conditions; 4.4 GB for 8 at
+once). Now one build runs at a time (a file lock, so several workers share one build too), holding one batch
+of entries in memory; the JSON and NDJSON files come from the same bytes in the same pass, inside one read
+transaction, so the `cursor` matches the entries exactly. Compressed variants are made from the file on
+first request. Only the newest few versions are kept.
+"""
+
+import asyncio
+import fcntl
+import gzip
+import hashlib
+import json
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import brotli
+from pydantic import BaseModel
+from sqlmodel import Session, col, select
+
+from app.api import presenters
+from app.core.monitor import NO_VERSION, Version, as_utc
+from app.core.read_pool import ReadPool
+from app.models import Condition
+from app.queries import changes, conditions, vocabulary
+from app.queries.pagination import encode_seq
+
+NDJSON = "application/x-ndjson"
+JSON = "application/json"
+BATCH = 100  # entries loaded and written at a time: what bounds the build's memory
+KEPT_VERSIONS = 2  # a client may still be downloading the previous one
+_SUFFIX = {JSON: "json", NDJSON: "ndjson"}
+_ENCODED = {"identity": "", "gzip": ".gz", "br": ".br"}
+_ETAG_SUFFIX = {"identity": "", "gzip": "-gz", "br": "-br"}
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    path: Path
+    etag: str  # quoted; the hash of the uncompressed file, plus the coding's suffix
+    media_type: str
+    encoding: str
+
+
+def _version_name(version: Version) -> str:
+    stamp = int(version.changed_at.timestamp() * 1_000_000) if version.changed_at else 0
+    return f"{version.seq}-{stamp}"
+
+
+class _Sink:
+    """The two formats at once: every entry is serialized once and written to both."""
+
+    def __init__(self, json_file: IO[bytes], ndjson_file: IO[bytes]) -> None:
+        self.files = {JSON: json_file, NDJSON: ndjson_file}
+        self.hashes = {JSON: hashlib.sha256(), NDJSON: hashlib.sha256()}
+        self._first_in_list = True
+
+    def _write(self, media: str, data: bytes) -> None:
+        self.files[media].write(data)
+        self.hashes[media].update(data)
+
+    def start(self, cursor: str) -> None:
+        self._write(JSON, b'{"cursor":' + json.dumps(cursor).encode())
+        self._write(NDJSON, json.dumps({"type": "cursor", "cursor": cursor}).encode() + b"\n")
+
+    def open_list(self, key: str) -> None:
+        self._write(JSON, b',"' + key.encode() + b'":[')
+        self._first_in_list = True
+
+    def entry(self, kind: str, item: BaseModel) -> None:
+        data = item.model_dump_json().encode()
+        self._write(JSON, data if self._first_in_list else b"," + data)
+        self._first_in_list = False
+        self._write(NDJSON, b'{"type":"' + kind.encode() + b'","data":' + data + b"}\n")
+
+    def close_list(self) -> None:
+        self._write(JSON, b"]")
+
+    def finish(self) -> dict[str, str]:
+        self._write(JSON, b"}")
+        return {media: digest.hexdigest()[:32] for media, digest in self.hashes.items()}
+
+
+def _batches(items: list[Any]) -> Iterator[list[Any]]:
+    for start in range(0, len(items), BATCH):
+        yield items[start : start + BATCH]
+
+
+def write_export(session: Session, sink: _Sink) -> Version:
+    """Every entry, in one read transaction; returns the version the files show."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.connection().exec_driver_sql("BEGIN")  # one snapshot for every batch
+    newest = changes.latest(session)
+    sink.start(encode_seq(newest.seq or 0 if newest else 0))
+    sink.open_list("conditions")
+    ids = list(session.exec(select(col(Condition.id)).order_by(col(Condition.slug))))
+    for batch in _batches(ids):
+        caused = conditions.can_lead_to_by_condition(session, ids=batch)
+        for condition in conditions.with_links(session, ids=batch):
+            detail = presenters.condition_detail(condition, can_lead_to=caused.get(condition.id or 0, []))
+            sink.entry("condition", detail)
+        session.expunge_all()
+    sink.close_list()
+    builders: tuple[tuple[vocabulary.Vocabulary, Callable[..., BaseModel]], ...] = (
+        (vocabulary.SYMPTOMS, presenters.symptom_detail),
+        (vocabulary.CAUSES, presenters.cause_detail),
+        (vocabulary.TREATMENTS, presenters.treatment_detail),
+    )
+    for vocab, build in builders:
+        sink.open_list(f"{vocab.name}s")
+        for batch in _batches(vocabulary.all_terms(session, vocab)):
+            uses = vocabulary.uses_by_term(session, vocab, term_ids=[term.id for term in batch])
+            for term in batch:
+                sink.entry(vocab.name, build(term, conditions=presenters.condition_uses(uses.get(term.id or 0, []))))
+            session.expunge_all()
+        sink.close_list()
+    return Version(newest.seq or 0, as_utc(newest.changed_at)) if newest else NO_VERSION
+
+
+def _compress(source: Path, target: Path, encoding: str) -> None:
+    """A compressed copy of `source`, streamed in chunks (the whole file is never in memory)."""
+    partial = target.with_name(target.name + ".partial")
+    with source.open("rb") as reader, partial.open("wb") as raw:
+        if encoding == "gzip":
+            with gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6, mtime=0) as writer:
+                shutil.copyfileobj(reader, writer, 1 << 20)
+        else:
+            compressor = brotli.Compressor(quality=5)
+            while chunk := reader.read(1 << 20):
+                raw.write(compressor.process(chunk))
+            raw.write(compressor.finish())
+    partial.rename(target)
+
+
+class ExportFiles:
+    def __init__(self, pool: ReadPool, directory: Path) -> None:
+        self.pool = pool  # its own one-thread pool: a build never takes a thread from the requests
+        self.directory = directory
+        self._compressor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="export-compress")
+        self._inflight: dict[tuple[str, ...], asyncio.Future[ExportFile]] = {}
+
+    async def file_for(self, version: Version, media: str, encoding: str) -> ExportFile:
+        """The export file of `version` (or newer), built or compressed first if needed; one build at a time."""
+        key = (_version_name(version), media, encoding)
+        existing = self._existing(version, media, encoding)
+        if existing is not None:
+            return existing
+        if key not in self._inflight:
+            self._inflight[key] = asyncio.ensure_future(self._make(version, media, encoding))
+            self._inflight[key].add_done_callback(lambda _: self._inflight.pop(key, None))
+        return await asyncio.shield(self._inflight[key])
+
+    def _existing(self, version: Version, media: str, encoding: str) -> ExportFile | None:
+        folder = self.directory / _version_name(version)
+        path = folder / f"export.{_SUFFIX[media]}{_ENCODED[encoding]}"
+        try:
+            digests = json.loads((folder / "digests.json").read_text())
+        except (OSError, ValueError):
+            return None
+        if not path.exists():
+            return None
+        return ExportFile(path, f'"{digests[media]}{_ETAG_SUFFIX[encoding]}"', media, encoding)
+
+    async def _make(self, version: Version, media: str, encoding: str) -> ExportFile:
+        folder = self.directory / _version_name(version)
+        if not (folder / "digests.json").exists():
+            built = await self.pool.run(self._build)
+            folder = self.directory / _version_name(built)
+            version = built
+        if encoding != "identity":
+            source = folder / f"export.{_SUFFIX[media]}"
+            target = source.with_name(source.name + _ENCODED[encoding])
+            if not target.exists():
+                loop = asyncio.get_running_loop()
+                await loop.run_in_executor(self._compressor, _compress, source, target, encoding)
+        found = self._existing(version, media, encoding)
+        assert found is not None
+        return found
+
+    def _build(self, session: Session) -> Version:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        with self._locked():
+            staging = Path(tempfile.mkdtemp(prefix=".building-", dir=self.directory))
+            try:
+                with (staging / "export.json").open("wb") as json_file, (staging / "export.ndjson").open("wb") as nd:
+                    sink = _Sink(json_file, nd)
+                    version = write_export(session, sink)
+                    digests = sink.finish()
+                (staging / "digests.json").write_text(json.dumps(digests))
+                final = self.directory / _version_name(version)
+                if final.exists():  # another worker built it while we waited for the lock
+                    shutil.rmtree(staging)
+                else:
+                    staging.rename(final)
+                self._prune()
+                return version
+            except BaseException:
+                shutil.rmtree(staging, ignore_errors=True)
+                raise
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        with (self.directory / ".lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def _prune(self) -> None:
+        versions = [p for p in self.directory.iterdir() if p.is_dir() and not p.name.startswith(".")]
+        versions.sort(key=lambda p: tuple(int(part) for part in p.name.split("-")), reverse=True)
+        for old in versions[KEPT_VERSIONS:]:
+            shutil.rmtree(old, ignore_errors=True)
+
+    def close(self) -> None:
+        self._compressor.shutdown(wait=False, cancel_futures=True)
+        self.pool.close()
+
+
+def default_directory(database_url: str) -> Path:
+    """A folder per database under the system's temp dir: shared by the workers, never beside a read-only file."""
+    digest = hashlib.sha256(database_url.encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / "conditions-api-export" / digest

@@ -1,0 +1,70 @@
+"""How `conditions-api serve` runs: a start-up check of the database, then uvicorn with `WORKERS` processes.
+
+uvicorn answers a request it cannot parse (malformed, or headers too large) itself, before any app code runs,
+as `text/plain`. `ProblemH11Protocol` words that answer as a problem like every other error.
+"""
+
+import json
+import logging
+
+import uvicorn
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from app import migrations
+from app.core.config import Settings
+from app.core.errors import PROBLEM_MEDIA_TYPE
+from app.core.monitor import DatabaseMonitor
+
+# Seconds a worker that was told to stop (SIGTERM) keeps serving the requests it has before it exits.
+GRACEFUL_SHUTDOWN_SECONDS = 30
+MAX_HEADER_BYTES = 16 * 1024  # a request line plus headers beyond this are refused with a problem
+
+
+class ProblemH11Protocol(H11Protocol):
+    def send_400_response(self, msg: str) -> None:
+        del msg  # uvicorn's wording; ours says what to do
+        body = json.dumps(
+            {
+                "type": "about:blank",
+                "title": "Bad Request",
+                "status": 400,
+                "detail": "The request is not valid HTTP/1.1, or its request line and headers are larger than "
+                f"{MAX_HEADER_BYTES // 1024} KiB.",
+            }
+        ).encode()
+        headers = [
+            (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
+            (b"content-length", str(len(body)).encode()),
+            (b"x-content-type-options", b"nosniff"),
+            (b"connection", b"close"),
+        ]
+        # Raw bytes: h11's connection state is already broken, so it cannot format the answer.
+        head = b"HTTP/1.1 400 Bad Request\r\n" + b"".join(name + b": " + value + b"\r\n" for name, value in headers)
+        self.transport.write(head + b"\r\n" + body)
+        self.transport.close()
+
+
+def database_problem(settings: Settings) -> str | None:
+    """Why the server cannot serve its database (missing, unmigrated, damaged), or None when it can."""
+    url = settings.database_url
+    monitor = DatabaseMonitor(url, expected_revision=lambda: migrations.head_revision(url))
+    try:
+        verdict = monitor.readiness_now()
+    finally:
+        monitor.close()
+    return None if verdict.ready else verdict.problem
+
+
+def serve(settings: Settings) -> None:
+    logging.getLogger("app").setLevel(settings.log_level.upper())
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        log_level=settings.log_level,
+        http=ProblemH11Protocol,
+        h11_max_incomplete_event_size=MAX_HEADER_BYTES,
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+    )
