@@ -87,7 +87,7 @@ def serve() -> None:
     from app import server
 
     settings = get_settings()
-    problem = server.database_problem(settings)
+    problem = server.startup_problem(settings)
     if problem is not None:
         typer.echo(f"serve: {problem}", err=True)
         raise typer.Exit(code=1)

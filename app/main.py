@@ -69,14 +69,16 @@ TAGS = [
 ]
 
 
+def export_directory(settings: Settings) -> Path:
+    return Path(settings.export_dir) if settings.export_dir else default_directory(settings.database_url)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     url = settings.database_url
     read_pool = ReadPool(url, threads=settings.read_threads, time_limit_ms=settings.query_time_limit_ms)
     monitor = DatabaseMonitor(url, expected_revision=lambda: migrations.head_revision(url))
-    export_dir = Path(settings.export_dir) if settings.export_dir else default_directory(url)
-    # The export has one thread of its own: a build never takes a thread from the requests.
-    export_files = ExportFiles(ReadPool(url, threads=1, time_limit_ms=settings.query_time_limit_ms), export_dir)
+    export_files = ExportFiles(url, export_directory(settings), time_limit_ms=settings.query_time_limit_ms)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

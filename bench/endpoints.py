@@ -17,6 +17,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import robustness
 from search import DATASETTE, PYTHON, SECONDS, Result, database, free_port, load, milliseconds, serving
 
 ROOT = Path(__file__).resolve().parent
@@ -34,8 +35,14 @@ def ours() -> list[str]:
     return [str(PYTHON.parent / "conditions-api"), "serve"]
 
 
-def our_env(path: Path, port: int) -> dict[str, str]:
-    return {"DATABASE_URL": f"sqlite:///{path}", "HOST": "127.0.0.1", "PORT": str(port), "LOG_LEVEL": "warning"}
+def our_env(path: Path, port: int, **settings: str) -> dict[str, str]:
+    return {
+        "DATABASE_URL": f"sqlite:///{path}",
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+        "LOG_LEVEL": "warning",
+        **settings,
+    }
 
 
 def wrk_with_header(label: str, base: str, path: str, header: str) -> Result:
@@ -167,6 +174,7 @@ def main() -> None:
         if cold
         else "cold start: no 200 within 60 s\n"
     )
+    robustness.run(ours(), our_env, big)
 
 
 if __name__ == "__main__":

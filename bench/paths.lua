@@ -8,6 +8,10 @@ end
 if os.getenv("WRK_BYPASS_CACHE") == "1" then
   wrk.headers["Authorization"] = "Bearer benchmark"
 end
+-- Phones ask for compressed bodies; the mixed-load benchmark does too.
+if os.getenv("WRK_ACCEPT_ENCODING") then
+  wrk.headers["Accept-Encoding"] = os.getenv("WRK_ACCEPT_ENCODING")
+end
 local index = 0
 request = function()
   index = index % #paths + 1

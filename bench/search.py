@@ -89,7 +89,7 @@ def database(size: int) -> Path:
 
 
 @contextmanager
-def serving(command: list[str], env: dict[str, str], probe: str) -> Iterator[None]:
+def serving(command: list[str], env: dict[str, str], probe: str) -> Iterator[subprocess.Popen[bytes]]:
     process = subprocess.Popen(command, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 60
@@ -102,7 +102,7 @@ def serving(command: list[str], env: dict[str, str], probe: str) -> Iterator[Non
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"{command[0]} did not start")
             time.sleep(0.2)
-        yield
+        yield process
     finally:
         process.terminate()
         process.wait(timeout=20)

@@ -6,6 +6,9 @@ once). Now one build runs at a time (a file lock, so several workers share one b
 of entries in memory; the JSON and NDJSON files come from the same bytes in the same pass, inside one read
 transaction, so the `cursor` matches the entries exactly. Compressed variants are made from the file on
 first request. Only the newest few versions are kept.
+
+The build runs in a child process (`python -m app.api.export_files`): its CPU-bound serialization would
+otherwise hold the GIL against the event loop, and its memory would stay with the server.
 """
 
 import asyncio
@@ -14,11 +17,13 @@ import gzip
 import hashlib
 import json
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -140,10 +145,15 @@ def _compress(source: Path, target: Path, encoding: str) -> None:
     partial.rename(target)
 
 
+class ExportFailed(Exception):
+    """The build process failed; its last words say why."""
+
+
 class ExportFiles:
-    def __init__(self, pool: ReadPool, directory: Path) -> None:
-        self.pool = pool  # its own one-thread pool: a build never takes a thread from the requests
+    def __init__(self, database_url: str, directory: Path, *, time_limit_ms: int) -> None:
+        self.database_url = database_url
         self.directory = directory
+        self.time_limit_ms = time_limit_ms
         self._compressor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="export-compress")
         self._inflight: dict[tuple[str, ...], asyncio.Future[ExportFile]] = {}
 
@@ -170,13 +180,10 @@ class ExportFiles:
         return ExportFile(path, f'"{digests[media]}{_ETAG_SUFFIX[encoding]}"', media, encoding)
 
     async def _make(self, version: Version, media: str, encoding: str) -> ExportFile:
-        folder = self.directory / _version_name(version)
-        if not (folder / "digests.json").exists():
-            built = await self.pool.run(self._build)
-            folder = self.directory / _version_name(built)
-            version = built
+        if not (self.directory / _version_name(version) / "digests.json").exists():
+            version = await self._build()
         if encoding != "identity":
-            source = folder / f"export.{_SUFFIX[media]}"
+            source = self.directory / _version_name(version) / f"export.{_SUFFIX[media]}"
             target = source.with_name(source.name + _ENCODED[encoding])
             if not target.exists():
                 loop = asyncio.get_running_loop()
@@ -185,48 +192,78 @@ class ExportFiles:
         assert found is not None
         return found
 
-    def _build(self, session: Session) -> Version:
-        self.directory.mkdir(parents=True, exist_ok=True)
-        with self._locked():
-            staging = Path(tempfile.mkdtemp(prefix=".building-", dir=self.directory))
-            try:
-                with (staging / "export.json").open("wb") as json_file, (staging / "export.ndjson").open("wb") as nd:
-                    sink = _Sink(json_file, nd)
-                    version = write_export(session, sink)
-                    digests = sink.finish()
-                (staging / "digests.json").write_text(json.dumps(digests))
-                final = self.directory / _version_name(version)
-                if final.exists():  # another worker built it while we waited for the lock
-                    shutil.rmtree(staging)
-                else:
-                    staging.rename(final)
-                self._prune()
-                return version
-            except BaseException:
-                shutil.rmtree(staging, ignore_errors=True)
-                raise
-
-    @contextmanager
-    def _locked(self) -> Iterator[None]:
-        with (self.directory / ".lock").open("w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
-
-    def _prune(self) -> None:
-        versions = [p for p in self.directory.iterdir() if p.is_dir() and not p.name.startswith(".")]
-        versions.sort(key=lambda p: tuple(int(part) for part in p.name.split("-")), reverse=True)
-        for old in versions[KEPT_VERSIONS:]:
-            shutil.rmtree(old, ignore_errors=True)
+    async def _build(self) -> Version:
+        arguments = [self.database_url, str(self.directory), str(self.time_limit_ms)]
+        child = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", __name__, *arguments, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+        )
+        out, err = await child.communicate()
+        if child.returncode != 0:
+            last = err.decode(errors="replace").strip().splitlines()[-1:] or ["no message"]
+            raise ExportFailed(last[0])
+        built = json.loads(out)
+        return Version(built["seq"], datetime.fromisoformat(built["changed_at"]) if built["changed_at"] else None)
 
     def close(self) -> None:
         self._compressor.shutdown(wait=False, cancel_futures=True)
-        self.pool.close()
+
+
+def build_files(session: Session, directory: Path) -> Version:
+    """Write the export files of the content `session` sees into `directory` (in the build process)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    with _locked(directory):
+        staging = Path(tempfile.mkdtemp(prefix=".building-", dir=directory))
+        try:
+            with (staging / "export.json").open("wb") as json_file, (staging / "export.ndjson").open("wb") as nd:
+                sink = _Sink(json_file, nd)
+                version = write_export(session, sink)
+                digests = sink.finish()
+            (staging / "digests.json").write_text(json.dumps(digests))
+            final = directory / _version_name(version)
+            if final.exists():  # another worker built it while we waited for the lock
+                shutil.rmtree(staging)
+            else:
+                staging.rename(final)
+            _prune(directory)
+            return version
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+
+
+@contextmanager
+def _locked(directory: Path) -> Iterator[None]:
+    with (directory / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _prune(directory: Path) -> None:
+    versions = [p for p in directory.iterdir() if p.is_dir() and not p.name.startswith(".")]
+    versions.sort(key=lambda p: tuple(int(part) for part in p.name.split("-")), reverse=True)
+    for old in versions[KEPT_VERSIONS:]:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def default_directory(database_url: str) -> Path:
     """A folder per database under the system's temp dir: shared by the workers, never beside a read-only file."""
     digest = hashlib.sha256(database_url.encode()).hexdigest()[:16]
     return Path(tempfile.gettempdir()) / "conditions-api-export" / digest
+
+
+async def _build_main(database_url: str, directory: Path, time_limit_ms: int) -> Version:
+    pool = ReadPool(database_url, threads=1, time_limit_ms=time_limit_ms)
+    try:
+        return await pool.run(build_files, directory)
+    finally:
+        pool.close()
+
+
+if __name__ == "__main__":
+    url, folder, limit = sys.argv[1:4]
+    made = asyncio.run(_build_main(url, Path(folder), int(limit)))
+    changed = made.changed_at.isoformat() if made.changed_at else None
+    sys.stdout.write(json.dumps({"seq": made.seq, "changed_at": changed}))

@@ -153,7 +153,8 @@ class DatabaseMonitor:
             if verdict.ready:
                 problems = [row[0] for row in checks.execute("PRAGMA quick_check(5)").fetchall()]
                 if problems != ["ok"]:
-                    problem = f"The database file {self._path} is damaged ({problems[0]}): {REBUILD}."
+                    first = " ".join(problems[0].split())[:160]
+                    problem = f"The database file {self._path} is damaged ({first}): {REBUILD}."
                     verdict = Readiness(False, verdict.revision, problem)
         except sqlite3.DatabaseError as exc:
             self._checks.close_connection()

@@ -9,6 +9,7 @@ from app.core.errors import InvalidParam, InvalidParameters
 MAX_LIMIT = 100
 MAX_POSITION = 2**31
 DEFAULT_LIMIT = 20
+MAX_CURSOR_LENGTH = 200  # ours are a few dozen characters; anything longer is not one of ours
 
 
 def _encode(payload: dict[str, str | int]) -> str:
@@ -17,6 +18,8 @@ def _encode(payload: dict[str, str | int]) -> str:
 
 def _decode(cursor: str, key: str, kind: type, parameter: str = "cursor") -> object:
     try:
+        if len(cursor) > MAX_CURSOR_LENGTH:
+            raise ValueError(len(cursor))
         padded = cursor + "=" * (-len(cursor) % 4)
         value = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))[key]
         if not isinstance(value, kind) or isinstance(value, bool):
@@ -25,7 +28,7 @@ def _decode(cursor: str, key: str, kind: type, parameter: str = "cursor") -> obj
             raise ValueError(value)  # beyond what SQLite can bind, or negative: not one of ours
         if isinstance(value, str):
             value.encode("utf-8")  # lone surrogates cannot reach the database
-    except (ValueError, TypeError, KeyError, IndexError, binascii.Error, UnicodeError) as exc:
+    except (ValueError, TypeError, KeyError, IndexError, binascii.Error, UnicodeError, RecursionError) as exc:
         reason = "is not a cursor this API issued; use the `next_cursor` of a previous page"
         raise InvalidParameters(
             f"Query parameter '{parameter}': {reason}.",

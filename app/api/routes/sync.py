@@ -1,5 +1,6 @@
 """`/v1/changes` and `/v1/export`: what an offline client needs to hold the whole library and keep it fresh."""
 
+import logging
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
@@ -8,15 +9,17 @@ from sqlmodel import Session
 
 from app.api import presenters
 from app.api.deps import DatabaseDep
-from app.api.export_files import NDJSON, ExportFiles
+from app.api.export_files import NDJSON, ExportFailed, ExportFiles
 from app.api.http_cache import etag_matches, validators
 from app.api.negotiation import choose_encoding, negotiated
+from app.core.errors import DatabaseUnavailable
 from app.core.monitor import DatabaseMonitor
 from app.models.public import ChangeEntry, ChangePage, Export
 from app.queries import changes
 from app.queries.pagination import MAX_LIMIT, decode_seq, encode_seq
 
 router = APIRouter(tags=["sync"])
+logger = logging.getLogger(__name__)
 
 
 @router.get("/changes", response_model=ChangePage)
@@ -67,7 +70,12 @@ async def export(request: Request) -> Response:
     files: ExportFiles = request.app.state.export_files
     media = NDJSON if negotiated(request.headers.get("accept", "")) == NDJSON else "application/json"
     version = await monitor.content_version()
-    found = await files.file_for(version, media, choose_encoding(request.headers.get("accept-encoding", "")))
+    encoding = choose_encoding(request.headers.get("accept-encoding", ""))
+    try:
+        found = await files.file_for(version, media, encoding)
+    except ExportFailed as exc:
+        logger.error("export build failed: %s", exc)
+        raise DatabaseUnavailable("The export could not be built right now; retry later (see /ready).") from exc
     headers = validators(request.app.state.settings, found.etag, version)
     if found.encoding != "identity":
         headers["content-encoding"] = found.encoding
