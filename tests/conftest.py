@@ -66,8 +66,8 @@ def write_engine(db_url: str) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def app(db_url: str) -> FastAPI:
-    return create_app(Settings(database_url=db_url))
+def app(db_url: str, tmp_path: Path) -> FastAPI:
+    return create_app(Settings(database_url=db_url, export_dir=str(tmp_path / "exports")))
 
 
 @pytest.fixture

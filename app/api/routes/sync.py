@@ -1,18 +1,20 @@
 """`/v1/changes` and `/v1/export`: what an offline client needs to hold the whole library and keep it fresh."""
 
 import logging
+import os
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import FileResponse
 from sqlmodel import Session
+from starlette.types import Message, Receive, Scope, Send
 
 from app.api import presenters
 from app.api.deps import DatabaseDep
 from app.api.export_files import NDJSON, ExportFailed, ExportFiles
 from app.api.http_cache import etag_matches, validators
 from app.api.negotiation import choose_encoding, negotiated
-from app.core.errors import DatabaseUnavailable
+from app.core.errors import DatabaseUnavailable, problem_response
 from app.core.monitor import DatabaseMonitor
 from app.models.public import ChangeEntry, ChangePage, Export
 from app.queries import changes
@@ -81,4 +83,29 @@ async def export(request: Request) -> Response:
         headers["content-encoding"] = found.encoding
     if etag_matches(request.headers.get("if-none-match", ""), found.etag):
         return Response(status_code=304, headers=headers)
-    return FileResponse(found.path, media_type=media, headers=headers)
+    return ExportFileResponse(found.path, media_type=media, headers=headers)
+
+
+class ExportFileResponse(FileResponse):
+    """Starlette's file response (Range included), with its refusals of a bad `Range` worded as problems."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        refused: list[Message] = []
+
+        async def intercept(message: Message) -> None:
+            if refused or (message["type"] == "http.response.start" and message["status"] in (400, 416)):
+                refused.append(message)
+            else:
+                await send(message)
+
+        await super().__call__(scope, receive, intercept)
+        if refused:
+            status = refused[0]["status"]
+            size = self.stat_result.st_size if self.stat_result else os.stat(self.path).st_size
+            detail = (
+                f"The Range header is malformed; ask for bytes=START-END within the file's {size} bytes."
+                if status == 400
+                else f"The Range asked for lies outside the file's {size} bytes."
+            )
+            headers = {"content-range": f"bytes */{size}"} if status == 416 else None
+            await problem_response(Request(scope), status=status, detail=detail, headers=headers)(scope, receive, send)
