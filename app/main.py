@@ -6,6 +6,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 
 from app import __version__, migrations
 from app.api.cors import PathCorsMiddleware
@@ -69,6 +70,10 @@ TAGS = [
 ]
 
 
+def operation_id(route: APIRoute) -> str:
+    return route.name
+
+
 def export_directory(settings: Settings) -> Path:
     return Path(settings.export_dir) if settings.export_dir else default_directory(settings.database_url)
 
@@ -101,6 +106,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url=None,  # served by install_openapi, with examples from the database
         lifespan=lifespan,
         redirect_slashes=False,  # done by the 404 handler, with a relative Location
+        # Generated clients name their methods after operation ids: `client.get_condition(...)`.
+        generate_unique_id_function=operation_id,
     )
     app.state.settings = settings
     app.state.read_pool = read_pool

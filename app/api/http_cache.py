@@ -70,13 +70,24 @@ def etag_matches(header: str, etag: str) -> bool:
     return False
 
 
-def cache_control(settings: Settings) -> str:
+# Answers that follow a cursor or rank the whole library must never be reused unchecked: a phone or a CDN
+# that kept `/v1/changes?since=X` for five minutes after a re-seed would report "nothing changed". They are
+# revalidated on every use (a 304 costs a round trip, no body). Entries, lists and type-ahead (which tolerates
+# a few minutes of staleness and wants no round trip) may be reused for a while.
+REVALIDATE_PATHS = frozenset(("/v1/changes", "/v1/export", "/v1/search", "/v1/conditions/match"))
+REVALIDATE = "public, no-cache"
+
+
+def cache_control(settings: Settings, path: str) -> str:
+    """The Cache-Control of a shared response for `path` (see REVALIDATE_PATHS)."""
+    if path in REVALIDATE_PATHS:
+        return REVALIDATE
     return f"public, max-age={settings.cache_max_age}, stale-while-revalidate={settings.cache_stale_while_revalidate}"
 
 
-def validators(settings: Settings, etag: str, version: Version) -> dict[str, str]:
-    """The caching headers of a shared response with this ETag at this content version."""
-    headers = {"etag": etag, "cache-control": cache_control(settings), "vary": VARY}
+def validators(settings: Settings, etag: str, version: Version, path: str) -> dict[str, str]:
+    """The caching headers of a shared response for `path` with this ETag at this content version."""
+    headers = {"etag": etag, "cache-control": cache_control(settings, path), "vary": VARY}
     if version.changed_at is not None:
         headers["last-modified"] = format_datetime(version.changed_at, usegmt=True)
     return headers
@@ -153,7 +164,7 @@ class HttpCacheMiddleware:
         self.max_bytes = settings.cache_max_bytes
         self.max_entry = min(MAX_CACHED_BODY, settings.cache_max_bytes // 8)
         self.min_bytes = settings.compress_min_bytes
-        self.cache_control = cache_control(settings).encode()
+        self.settings = settings
         self.entries: OrderedDict[tuple[object, ...], Entry] = OrderedDict()
         self.size = 0
         self.inflight: dict[tuple[object, ...], asyncio.Future[Entry | Buffered]] = {}
@@ -211,7 +222,7 @@ class HttpCacheMiddleware:
             buffered = await _run_buffering(self.app, scope, receive, send)
             result: Entry | Buffered = buffered
             if buffered.status == 200:
-                result = self._entry(buffered, encoding, version, shared=shared)
+                result = self._entry(buffered, encoding, version, scope["path"] if shared else None)
                 if shared:
                     self._keep(key, result)
             if future is not None:
@@ -247,7 +258,8 @@ class HttpCacheMiddleware:
             _, evicted = self.entries.popitem(last=False)
             self.size -= evicted.size
 
-    def _entry(self, buffered: Buffered, encoding: str, version: Version, *, shared: bool) -> Entry:
+    def _entry(self, buffered: Buffered, encoding: str, version: Version, shared_path: str | None) -> Entry:
+        """The cacheable form of a 200; `shared_path` is None for a personalised request (private)."""
         body = buffered.body
         digest = hashlib.sha256(body).hexdigest()[:32]
         etag = f'"{digest}"'
@@ -259,8 +271,8 @@ class HttpCacheMiddleware:
         # HTTP dates have whole seconds: Last-Modified is the second the content changed, so a client that
         # sends back exactly what it got is answered 304.
         modified = float(int(version.changed_at.timestamp())) if version.changed_at else None
-        cache_control = self.cache_control if shared else b"private, no-cache"
-        kept += [(b"etag", etag.encode()), (b"cache-control", cache_control), (b"vary", VARY.encode())]
+        policy = cache_control(self.settings, shared_path) if shared_path is not None else "private, no-cache"
+        kept += [(b"etag", etag.encode()), (b"cache-control", policy.encode()), (b"vary", VARY.encode())]
         if version.changed_at is not None:
             kept.append((b"last-modified", format_datetime(version.changed_at, usegmt=True).encode()))
         return Entry(200, kept, body, etag, modified)

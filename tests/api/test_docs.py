@@ -50,3 +50,11 @@ async def test_openapi_examples_are_the_seeded_content(client: httpx.AsyncClient
     for name, resource in (("SymptomDetail", "symptoms"), ("CauseDetail", "causes"), ("TreatmentDetail", "treatments")):
         example = schemas[name]["examples"][0]
         assert example == (await client.get(f"/v1/{resource}/{example['slug']}")).json()
+
+
+async def test_operation_ids_read_like_functions(client: httpx.AsyncClient) -> None:
+    schema = (await client.get("/openapi.json")).json()
+    ids = {op["operationId"] for methods in schema["paths"].values() for op in methods.values()}
+    assert {"list_conditions", "get_condition", "search", "suggest", "match_conditions", "list_changes"} <= ids
+    assert "export_library" in ids
+    assert all(re.fullmatch(r"[a-z][a-z0-9_]*", operation_id) for operation_id in ids)

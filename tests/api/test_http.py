@@ -155,3 +155,23 @@ async def test_documents_outside_the_entries_carry_validators_too(client: httpx.
 async def test_probes_are_never_cached(client: httpx.AsyncClient) -> None:
     for path in ("/health", "/ready"):
         assert "etag" not in (await client.get(path)).headers
+
+
+@pytest.mark.parametrize(
+    ("path", "policy"),
+    [
+        (LUMBAR, "public, max-age=300, stale-while-revalidate=86400"),
+        ("/v1/conditions?limit=2", "public, max-age=300, stale-while-revalidate=86400"),
+        ("/v1/search/suggest?q=lum", "public, max-age=300, stale-while-revalidate=86400"),
+        ("/v1/changes", "public, no-cache"),
+        ("/v1/export", "public, no-cache"),
+        ("/v1/search?q=spasm", "public, no-cache"),
+        ("/v1/conditions/match?symptom=low-back-pain", "public, no-cache"),
+    ],
+)
+async def test_cursor_feeds_and_rankings_are_revalidated_on_every_use(
+    client: httpx.AsyncClient, path: str, policy: str
+) -> None:
+    response = await client.get(path)
+    assert response.headers["cache-control"] == policy
+    assert response.headers["etag"]

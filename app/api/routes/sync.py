@@ -64,7 +64,7 @@ def change_page(session: Session, seq: int, *, limit: int) -> ChangePage:
         206: {"description": "The part of the file asked for with `Range` (resume an interrupted download)."},
     },
 )
-async def export(request: Request) -> Response:
+async def export_library(request: Request) -> Response:
     """Export the whole library with the cursor to continue from (`Accept: application/x-ndjson` streams lines).
 
     The file is built once per content version and served with a strong ETag and byte ranges."""
@@ -78,7 +78,7 @@ async def export(request: Request) -> Response:
     except ExportFailed as exc:
         logger.error("export build failed: %s", exc)
         raise DatabaseUnavailable("The export could not be built right now; retry later (see /ready).") from exc
-    headers = validators(request.app.state.settings, found.etag, version)
+    headers = validators(request.app.state.settings, found.etag, version, request.url.path)
     if found.encoding != "identity":
         headers["content-encoding"] = found.encoding
     if etag_matches(request.headers.get("if-none-match", ""), found.etag):
