@@ -10,6 +10,7 @@ from fastapi.routing import APIRoute
 
 from app import __version__, migrations
 from app.api.cors import PathCorsMiddleware
+from app.api.disconnect import CancelOnDisconnectMiddleware
 from app.api.docs import install_docs
 from app.api.export_files import ExportFiles, default_directory
 from app.api.http_cache import HttpCacheMiddleware
@@ -83,7 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     url = settings.database_url
     read_pool = ReadPool(url, threads=settings.read_threads, time_limit_ms=settings.query_time_limit_ms)
     monitor = DatabaseMonitor(url, expected_revision=lambda: migrations.head_revision(url))
-    export_files = ExportFiles(url, export_directory(settings), time_limit_ms=settings.query_time_limit_ms)
+    export_files = ExportFiles(url, export_directory(settings))
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -117,8 +118,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     logging.getLogger("app").setLevel(settings.log_level.upper())
 
     install_error_handlers(app)
-    # Each middleware added wraps the ones before it. From the outside in: security headers, CORS, the error
-    # boundary (so a 500 still gets CORS headers), then the cache, which answers warm GETs before routing.
+    # Each middleware added wraps the ones before it. From the outside in: cancelling work for clients that
+    # left, security headers, CORS, the error boundary (so a 500 still gets CORS headers), then the cache,
+    # which answers warm GETs before routing.
     app.add_middleware(HttpCacheMiddleware, settings=settings, monitor=monitor)
     app.add_middleware(ErrorBoundaryMiddleware)
     app.include_router(health.router)
@@ -131,4 +133,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_openapi(app)
     app.add_middleware(PathCorsMiddleware, settings=settings)
     app.add_middleware(SecurityHeadersMiddleware, settings=settings)
+    app.add_middleware(CancelOnDisconnectMiddleware)
     return app

@@ -42,6 +42,9 @@ NDJSON = "application/x-ndjson"
 JSON = "application/json"
 BATCH = 100  # entries loaded and written at a time: what bounds the build's memory
 KEPT_VERSIONS = 2  # a client may still be downloading the previous one
+# The build is background work in its own process, not a request: its statements get a generous limit of
+# their own (a low QUERY_TIME_LIMIT_MS must not make the export impossible), still bounded.
+BUILD_QUERY_TIME_LIMIT_MS = 60_000
 _SUFFIX = {JSON: "json", NDJSON: "ndjson"}
 _ENCODED = {"identity": "", "gzip": ".gz", "br": ".br"}
 _ETAG_SUFFIX = {"identity": "", "gzip": "-gz", "br": "-br"}
@@ -150,12 +153,12 @@ class ExportFailed(Exception):
 
 
 class ExportFiles:
-    def __init__(self, database_url: str, directory: Path, *, time_limit_ms: int) -> None:
+    def __init__(self, database_url: str, directory: Path) -> None:
         self.database_url = database_url
         self.directory = directory
-        self.time_limit_ms = time_limit_ms
         self._compressor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="export-compress")
         self._inflight: dict[tuple[str, ...], asyncio.Future[ExportFile]] = {}
+        self._builds: dict[str, asyncio.Future[Version]] = {}  # one per version, whatever the variant asked
 
     async def file_for(self, version: Version, media: str, encoding: str) -> ExportFile:
         """The export file of `version` (or newer), built or compressed first if needed; one build at a time."""
@@ -180,8 +183,12 @@ class ExportFiles:
         return ExportFile(path, f'"{digests[media]}{_ETAG_SUFFIX[encoding]}"', media, encoding)
 
     async def _make(self, version: Version, media: str, encoding: str) -> ExportFile:
-        if not (self.directory / _version_name(version) / "digests.json").exists():
-            version = await self._build()
+        name = _version_name(version)
+        if not (self.directory / name / "digests.json").exists():
+            if name not in self._builds:
+                self._builds[name] = asyncio.ensure_future(self._build())
+                self._builds[name].add_done_callback(lambda _: self._builds.pop(name, None))
+            version = await asyncio.shield(self._builds[name])
         if encoding != "identity":
             source = self.directory / _version_name(version) / f"export.{_SUFFIX[media]}"
             target = source.with_name(source.name + _ENCODED[encoding])
@@ -193,7 +200,7 @@ class ExportFiles:
         return found
 
     async def _build(self) -> Version:
-        arguments = [self.database_url, str(self.directory), str(self.time_limit_ms)]
+        arguments = [self.database_url, str(self.directory), str(BUILD_QUERY_TIME_LIMIT_MS)]
         child = await asyncio.create_subprocess_exec(
             sys.executable, "-m", __name__, *arguments, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
         )

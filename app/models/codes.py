@@ -11,7 +11,12 @@ ICD10_CODE_RE = re.compile(r"^[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?$")
 
 
 def parse_icd10(code: str) -> str | None:
-    """The code in its stored form (`m62830` -> `M62.830`), or None when it is not shaped like one."""
+    """The code in its stored form (`m62830` -> `M62.830`), or None when it is not shaped like one.
+
+    The dot is optional, but where it is written it must stand after the category (`M54..1` is no code)."""
+    written = code.strip()
+    if "." in written and (written.count(".") > 1 or written.index(".") != 3):
+        return None
     normalized = normalize_icd10(code)
     return normalized if ICD10_CODE_RE.match(normalized) else None
 

@@ -69,3 +69,9 @@ async def test_the_condition_list_filters_by_code(client: httpx.AsyncClient) -> 
     bad = await client.get("/v1/conditions?icd10=zz")
     assert bad.status_code == 422
     assert bad.json()["errors"][0]["name"] == "icd10"
+
+
+@pytest.mark.parametrize("spelling", ["M54..1", "M5.4.1", ".M541", "M541."])
+async def test_a_dot_anywhere_but_after_the_category_is_malformed(client: httpx.AsyncClient, spelling: str) -> None:
+    response = await client.get(f"/v1/codes/icd10/{spelling}")
+    assert response.status_code == 422, response.text

@@ -2,6 +2,7 @@
 
 import logging
 import os
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
@@ -86,10 +87,32 @@ async def export_library(request: Request) -> Response:
     return ExportFileResponse(found.path, media_type=media, headers=headers)
 
 
+BYTE_RANGES = re.compile(r"bytes=\s*(\d+-\d*|-\d+)(\s*,\s*(\d+-\d*|-\d+))*\s*")
+
+
+def usable_range(header: str) -> bool:
+    """A `Range` we act on: byte ranges whose starts do not pass their ends. RFC 9110 says to ignore any other
+    (another unit, bad syntax) and send the whole file."""
+    if not BYTE_RANGES.fullmatch(header):
+        return False
+    for part in header.split("=", 1)[1].split(","):
+        start, _, end = part.strip().partition("-")
+        if start and end and int(start) > int(end):
+            return False
+    return True
+
+
 class ExportFileResponse(FileResponse):
-    """Starlette's file response (Range included), with its refusals of a bad `Range` worded as problems."""
+    """Starlette's file response (Range included): validators are ours (the content's, not the file's), a
+    `Range` we cannot use is ignored, and one past the end is a problem."""
+
+    def set_stat_headers(self, stat_result: os.stat_result) -> None:
+        self.headers.setdefault("content-length", str(stat_result.st_size))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        ranges = [value for name, value in scope["headers"] if name == b"range"]
+        if ranges and not usable_range(ranges[0].decode("latin-1")):
+            scope = {**scope, "headers": [(name, value) for name, value in scope["headers"] if name != b"range"]}
         refused: list[Message] = []
 
         async def intercept(message: Message) -> None:
@@ -102,10 +125,6 @@ class ExportFileResponse(FileResponse):
         if refused:
             status = refused[0]["status"]
             size = self.stat_result.st_size if self.stat_result else os.stat(self.path).st_size
-            detail = (
-                f"The Range header is malformed; ask for bytes=START-END within the file's {size} bytes."
-                if status == 400
-                else f"The Range asked for lies outside the file's {size} bytes."
-            )
+            detail = f"The Range cannot be served from the file's {size} bytes: ask for bytes=START-END within them."
             headers = {"content-range": f"bytes */{size}"} if status == 416 else None
             await problem_response(Request(scope), status=status, detail=detail, headers=headers)(scope, receive, send)
