@@ -5,9 +5,10 @@ import re
 from sqlmodel import Field, SQLModel
 
 ICD10_SYSTEM = "ICD-10-CM"
-# A letter, a digit, a letter or digit, then optionally a dot and up to four more characters: M62.830.
-ICD10_SHAPE = "a letter, a digit, a letter or digit, then optionally a dot and up to four more (e.g. M62.830)"
-ICD10_CODE_RE = re.compile(r"^[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?$")
+# A letter and two letters or digits (the category), then optionally a dot and up to four more: M62.830. The
+# second character is a digit in all but the 2026 release's QA0 codes (QA0.012); tests check every code.
+ICD10_SHAPE = "a letter, two letters or digits, then optionally a dot and up to four more (e.g. M62.830)"
+ICD10_CODE_RE = re.compile(r"^[A-Z][0-9A-Z][0-9A-Z](?:\.[0-9A-Z]{1,4})?$")
 
 
 def parse_icd10(code: str) -> str | None:

@@ -16,6 +16,9 @@ class CodeMatch:
     conditions: list[Condition]
 
 
+MAX_DEPTH = 10  # code, its subcategories, category, block, chapter: ICD-10-CM nests 7 deep at most
+
+
 def ancestry(session: Session, *, code: str) -> list[Icd10Code]:
     """The code and its ancestors, nearest first (M62.830, M62.83, M62.8, M62, M60-M63, 13), in one query."""
     chain = (
@@ -23,8 +26,11 @@ def ancestry(session: Session, *, code: str) -> list[Icd10Code]:
         .where(col(Icd10Code.code) == code)
         .cte("chain", recursive=True)
     )
-    step = select(col(Icd10Code.code), col(Icd10Code.parent), (chain.c.depth + 1).label("depth")).join(
-        chain, col(Icd10Code.code) == chain.c.parent
+    # Bounded: the shipped release lists QA0 as its own parent, and a cycle must not loop until the time limit.
+    step = (
+        select(col(Icd10Code.code), col(Icd10Code.parent), (chain.c.depth + 1).label("depth"))
+        .join(chain, col(Icd10Code.code) == chain.c.parent)
+        .where(chain.c.depth < MAX_DEPTH, col(Icd10Code.code) != chain.c.code)
     )
     chain = chain.union_all(step)
     statement = select(Icd10Code).join(chain, col(Icd10Code.code) == chain.c.code).order_by(chain.c.depth)

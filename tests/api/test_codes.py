@@ -75,3 +75,24 @@ async def test_the_condition_list_filters_by_code(client: httpx.AsyncClient) -> 
 async def test_a_dot_anywhere_but_after_the_category_is_malformed(client: httpx.AsyncClient, spelling: str) -> None:
     response = await client.get(f"/v1/codes/icd10/{spelling}")
     assert response.status_code == 422, response.text
+
+
+def test_every_code_of_the_shipped_release_has_an_accepted_shape() -> None:
+    """The shape check must not refuse a real code: QA0.012 (2026) has a letter where others have a digit."""
+    from app.content.icd10 import load_code_set
+    from app.models.codes import parse_icd10
+
+    code_set = load_code_set()
+    codes = [code for code in code_set.module.get_all_codes(True) if code[0].isalpha() and "-" not in code]
+    assert len(codes) > 90_000
+    refused = [code for code in codes if parse_icd10(code) != code]
+    assert refused == []
+    assert parse_icd10("qa0012") == "QA0.012"
+
+
+async def test_a_qa0_code_is_looked_up(client: httpx.AsyncClient) -> None:
+    """The release lists QA0 as its own parent: the ancestry walk must stop, not run into the time limit."""
+    response = await client.get("/v1/codes/icd10/QA0.012")
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["code"]["code"] == "QA0.012" and body["matched"] is None and body["conditions"] == []
