@@ -10,6 +10,9 @@ from app.core.config import Settings
 from app.core.errors import clipped, problem_response
 
 EXPOSED = ["ETag", "Last-Modified", "Link"]
+# Revalidation (the validators, `Cache-Control: no-cache` when the change feed says "changed") and resuming an
+# export download (`Range`).
+ALLOWED_HEADERS = ["If-None-Match", "If-Modified-Since", "Cache-Control", "Range"]
 
 
 class ProblemCorsMiddleware(CORSMiddleware):
@@ -25,8 +28,8 @@ class ProblemCorsMiddleware(CORSMiddleware):
             None,
             status=400,
             detail=f"This CORS preflight from '{origin}' is refused ({refused} not allowed). The API allows the "
-            "origins in the server's CORS_ORIGINS setting, GET and HEAD, and the headers If-None-Match and "
-            "If-Modified-Since.",
+            f"origins in the server's CORS_ORIGINS setting, GET and HEAD, and the headers {', '.join(ALLOWED_HEADERS)}"
+            ".",
         )
         problem.headers.update({k: v for k, v in response.headers.items() if k.startswith("access-control")})
         return problem
@@ -39,7 +42,7 @@ def _cors(app: ASGIApp, origins: list[str]) -> ASGIApp:
         app,
         allow_origins=origins,
         allow_methods=["GET", "HEAD", "OPTIONS"],
-        allow_headers=["If-None-Match", "If-Modified-Since"],
+        allow_headers=ALLOWED_HEADERS,
         expose_headers=EXPOSED,
         max_age=600,
     )
