@@ -14,9 +14,10 @@ from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
 from app.models import Condition, ConditionSymptom, Symptom, SymptomSection
-from app.queries.search import search
+from app.queries.search import WORD_RE, query_words, search
 
 SHORTLIST_FACTOR = 5  # candidates scored for the tie-break, per result asked for
+_IS_SYMPTOM = col(ConditionSymptom.section) == SymptomSection.symptom
 MAX_FREE_TEXT = 5  # values that are not slugs, each resolved by a search: the expensive part of a match
 
 
@@ -120,8 +121,47 @@ class Resolved:
     resolved_by: str  # "slug" or "search"
 
 
+CANDIDATES = 10  # symptoms a free-text value is weighed among
+
+
+def _words(text: str) -> set[str]:
+    return {word.lower() for word in WORD_RE.findall(text)}
+
+
+def _covered(query: list[str], symptom: Symptom) -> int:
+    """How many query words the symptom's name or aliases contain (`numb` in *numbness*, `legs` as *leg*)."""
+    labels = _words(" ".join([symptom.name, *symptom.aliases]))
+    return sum(any(label.startswith(word.rstrip("s") or word) for label in labels) for word in query)
+
+
+def resolve_text(session: Session, value: str) -> Symptom | None:
+    """The symptom free text names: an exact name or alias first; else, among the best search matches, the one
+    whose name covers most of the words, then the more common one (listed by more conditions), then the best
+    ranked. "back pain" is *Low back pain*, not the rarer *Mid back pain*."""
+    wanted = " ".join(WORD_RE.findall(value.lower()))
+    hits = search(session, value, kinds=["symptom"], limit=CANDIDATES, offset=0).hits
+    if not hits:
+        return None
+    candidates = {s.slug: s for s in session.exec(select(Symptom).where(col(Symptom.slug).in_([h.slug for h in hits])))}
+    for symptom in candidates.values():
+        if wanted in {" ".join(WORD_RE.findall(label.lower())) for label in [symptom.name, *symptom.aliases]}:
+            return symptom
+    listing = session.exec(
+        select(col(ConditionSymptom.symptom_id), func.count())
+        .where(col(ConditionSymptom.symptom_id).in_([s.id for s in candidates.values()]), _IS_SYMPTOM)
+        .group_by(col(ConditionSymptom.symptom_id))
+    )
+    common = dict(listing.all())
+    query = query_words(value)
+    ranked = max(
+        hits,
+        key=lambda hit: (_covered(query, candidates[hit.slug]), common.get(candidates[hit.slug].id or 0, 0), hit.score),
+    )
+    return candidates[ranked.slug]
+
+
 def resolve_symptoms(session: Session, values: list[str]) -> tuple[list[Resolved], list[str]]:
-    """Read each value as a symptom slug, else as words for a symptom search; returns what stays unknown."""
+    """Read each value as a symptom slug, else as words that name a symptom; returns what stays unknown."""
     by_slug = {s.slug: s for s in session.exec(select(Symptom).where(col(Symptom.slug).in_(values)))}
     free_text = [value for value in dict.fromkeys(values) if value not in by_slug]
     if len(free_text) > MAX_FREE_TEXT:
@@ -132,8 +172,7 @@ def resolve_symptoms(session: Session, values: list[str]) -> tuple[list[Resolved
         symptom = by_slug.get(value)
         how = "slug"
         if symptom is None:
-            hits = search(session, value, kinds=["symptom"], limit=1, offset=0).hits
-            symptom = session.exec(select(Symptom).where(col(Symptom.slug) == hits[0].slug)).first() if hits else None
+            symptom = resolve_text(session, value)
             how = "search"
         if symptom is None:
             unknown.append(value)

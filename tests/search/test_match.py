@@ -57,3 +57,28 @@ async def test_unresolvable_or_missing_symptoms_are_422s(client: httpx.AsyncClie
     assert unknown.json()["errors"] == [{"name": "symptom", "location": "query", "reason": "no symptom matches 'zzqx'"}]
     missing = await client.get("/v1/conditions/match")
     assert missing.status_code == 422 and missing.json()["errors"][0]["name"] == "symptom"
+
+
+@pytest.mark.parametrize(
+    ("phrase", "slug"),
+    [
+        ("back pain", "low-back-pain"),  # not the rarer mid back pain
+        ("pain in my back", "low-back-pain"),
+        ("sore back", "low-back-pain"),
+        ("lower back pain", "low-back-pain"),  # an alias, exactly
+        ("lumbago", "low-back-pain"),
+        ("upper back pain", "mid-back-pain"),  # an alias of the rarer term wins when it is exact
+        ("neck pain", "neck-pain"),
+        ("pins and needles", "numbness-or-tingling"),
+        ("tingling", "numbness-or-tingling"),
+        ("weak legs", "muscle-weakness"),
+        ("trouble walking", "difficulty-walking"),
+        ("leg pain", "radiating-leg-pain"),
+        ("muscle spasm", "muscle-spasm"),
+        ("headaches", "headache"),
+    ],
+)
+async def test_lay_phrases_resolve_to_what_a_person_means(client: httpx.AsyncClient, phrase: str, slug: str) -> None:
+    body = (await client.get("/v1/conditions/match", params={"symptom": phrase})).json()
+    assert body["given"][0]["symptom"]["slug"] == slug
+    assert body["given"][0]["resolved_by"] == "search"
