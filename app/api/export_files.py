@@ -16,6 +16,7 @@ import fcntl
 import gzip
 import hashlib
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -102,12 +103,17 @@ def _batches(items: list[Any]) -> Iterator[list[Any]]:
         yield items[start : start + BATCH]
 
 
-def write_export(session: Session, sink: _Sink) -> Version:
-    """Every entry, in one read transaction; returns the version the files show."""
+def snapshot_version(session: Session) -> Version:
+    """Start the read transaction every batch of the build reads in, and say which version it shows."""
     if session.get_bind().dialect.name == "sqlite":
         session.connection().exec_driver_sql("BEGIN")  # one snapshot for every batch
     newest = changes.latest(session)
-    sink.start(encode_seq(newest.seq or 0 if newest else 0))
+    return Version(newest.seq or 0, as_utc(newest.changed_at)) if newest else NO_VERSION
+
+
+def write_export(session: Session, sink: _Sink, version: Version) -> None:
+    """Every entry of the snapshot `snapshot_version` started."""
+    sink.start(encode_seq(version.seq))
     sink.open_list("conditions")
     ids = list(session.exec(select(col(Condition.id)).order_by(col(Condition.slug))))
     for batch in _batches(ids):
@@ -130,12 +136,19 @@ def write_export(session: Session, sink: _Sink) -> Version:
                 sink.entry(vocab.name, build(term, conditions=presenters.condition_uses(uses.get(term.id or 0, []))))
             session.expunge_all()
         sink.close_list()
-    return Version(newest.seq or 0, as_utc(newest.changed_at)) if newest else NO_VERSION
 
 
 def _compress(source: Path, target: Path, encoding: str) -> None:
-    """A compressed copy of `source`, streamed in chunks (the whole file is never in memory)."""
-    partial = target.with_name(target.name + ".partial")
+    """A compressed copy of `source`, streamed in chunks (the whole file is never in memory). Under the build
+    lock: two workers asked for the same variant compress it once."""
+    with _locked(source.parent.parent):
+        if target.exists():
+            return
+        _compress_to(source, target, encoding)
+
+
+def _compress_to(source: Path, target: Path, encoding: str) -> None:
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
     with source.open("rb") as reader, partial.open("wb") as raw:
         if encoding == "gzip":
             with gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6, mtime=0) as writer:
@@ -219,18 +232,18 @@ def build_files(session: Session, directory: Path) -> Version:
     """Write the export files of the content `session` sees into `directory` (in the build process)."""
     directory.mkdir(parents=True, exist_ok=True)
     with _locked(directory):
+        version = snapshot_version(session)
+        final = directory / _version_name(version)
+        if (final / "digests.json").exists():  # another worker built it while this one waited for the lock
+            return version
         staging = Path(tempfile.mkdtemp(prefix=".building-", dir=directory))
         try:
             with (staging / "export.json").open("wb") as json_file, (staging / "export.ndjson").open("wb") as nd:
                 sink = _Sink(json_file, nd)
-                version = write_export(session, sink)
+                write_export(session, sink, version)
                 digests = sink.finish()
             (staging / "digests.json").write_text(json.dumps(digests))
-            final = directory / _version_name(version)
-            if final.exists():  # another worker built it while we waited for the lock
-                shutil.rmtree(staging)
-            else:
-                staging.rename(final)
+            staging.rename(final)
             _prune(directory)
             return version
         except BaseException:

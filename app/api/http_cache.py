@@ -125,6 +125,10 @@ class _Streamed(Exception):
     """The route streamed its response: it was passed through and cannot be shared."""
 
 
+class _Abandoned(Exception):
+    """The request building the response was cancelled (its client left): a waiter builds it instead."""
+
+
 async def _run_buffering(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> Buffered:
     """Run the route, keeping a one-piece response; a streamed one goes straight to `send` (raises _Streamed)."""
     start: Message | None = None
@@ -185,21 +189,24 @@ class HttpCacheMiddleware:
         encoding = choose_encoding(request.get("accept-encoding", ""))
         version = await self.monitor.content_version()
         key = (scope["path"], scope["query_string"], negotiated(request.get("accept", "")), encoding, version)
-        if shared:
+        while shared:
             entry = self.entries.get(key)
             if entry is not None:
                 self.entries.move_to_end(key)
                 await self._answer(entry, request, out)
                 return
             waiting = self.inflight.get(key)
-            if waiting is not None:
-                try:
-                    result = await asyncio.shield(waiting)
-                except Exception:
-                    result = None  # the first request failed or streamed: build our own
-                if result is not None:
-                    await self._send_result(result, request, out)
-                    return
+            if waiting is None:
+                break  # this request builds it, and the ones arriving meanwhile wait for it
+            try:
+                result = await asyncio.shield(waiting)
+            except _Streamed:
+                shared = False  # a streamed answer cannot be shared: each request streams its own
+                break
+            except Exception:
+                continue  # the builder failed or its client left: the first waiter to wake builds instead
+            await self._send_result(result, request, out)
+            return
         await self._build(key, as_get, receive, out, request, encoding, version, shared=shared)
 
     async def _build(
@@ -229,7 +236,7 @@ class HttpCacheMiddleware:
                 future.set_result(result)
         except BaseException as exc:
             if future is not None:
-                future.set_exception(exc if isinstance(exc, Exception) else _Streamed())
+                future.set_exception(exc if isinstance(exc, Exception) else _Abandoned())
                 future.exception()  # retrieved here: waiters that are gone must not log it as lost
             if isinstance(exc, _Streamed):
                 return

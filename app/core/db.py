@@ -70,6 +70,16 @@ def read_only_uri(path: Path) -> str:
     return uri + "&immutable=1" if is_unwritable(path) else uri
 
 
+def file_identity(path: Path) -> tuple[int, int] | None:
+    """The file now at `path` (device, inode): it changes when a new database is moved into place, which open
+    connections do not see (they keep reading the old file)."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return stat.st_dev, stat.st_ino
+
+
 def connect_read_only(path: Path) -> sqlite3.Connection:
     """A read-only connection that belongs to the calling thread (sqlite3's `check_same_thread` stays on).
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.pool import NullPool
 
-from app.core.db import connect_read_only, sqlite_path
+from app.core.db import connect_read_only, file_identity, sqlite_path
 
 _LATEST = "SELECT seq, changed_at FROM change ORDER BY seq DESC LIMIT 1"
 # Reloading the code table or rebuilding the search index changes answers without changing entries.
@@ -81,7 +81,7 @@ class DatabaseMonitor:
         self._engine: Engine | None = None
         # Each touched only on its own thread.
         self._versions = _OwnConnection(self._path, "db-version")
-        self._data_version: int | None = None
+        self._data_version: tuple[int, int] | None = None  # and which connection said it
         self._current = NO_VERSION
         self._checks = _OwnConnection(self._path, "db-ready")
         self._checked: tuple[tuple[object, ...], Readiness] | None = None
@@ -117,10 +117,10 @@ class DatabaseMonitor:
         try:
             versions = self._versions.connection()
             data_version = versions.execute("PRAGMA data_version").fetchone()[0]
-            if data_version != self._data_version:
+            if (data_version, self._versions.opened) != self._data_version:
                 latest = versions.execute(_LATEST).fetchone()
                 self._current = _version(latest, versions.execute(_REFERENCE).fetchone()[0])
-                self._data_version = data_version
+                self._data_version = (data_version, self._versions.opened)
         except sqlite3.Error:
             # Not migrated yet, damaged, or the file moved: answer "no version" and try afresh next time.
             self._versions.close_connection()
@@ -181,12 +181,20 @@ class _OwnConnection:
         self.path = path
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
         self._connection: sqlite3.Connection | None = None
+        self._identity: tuple[int, int] | None = None
+        self.opened = 0
         self._closed = False
 
     def connection(self) -> sqlite3.Connection:
+        """The connection, reopened when another file was moved into place (a deploy's `mv new.db conditions.db`)."""
         assert self.path is not None
+        identity = file_identity(self.path)
+        if self._connection is not None and identity != self._identity:
+            self.close_connection()
         if self._connection is None:
             self._connection = connect_read_only(self.path)
+            self._identity = identity
+            self.opened += 1  # data_version is per connection: a new one must be asked afresh
         return self._connection
 
     def close_connection(self) -> None:

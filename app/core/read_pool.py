@@ -29,7 +29,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session
 
-from app.core.db import connect_read_only, sqlite_path
+from app.core.db import connect_read_only, file_identity, sqlite_path
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +74,7 @@ class ReadPool:
         self._start_lock = threading.Lock()
 
     def _engine(self, url: str) -> Engine:
-        path = sqlite_path(url)
+        path = self._path = sqlite_path(url)
         if path is None:
             return create_engine(url, poolclass=NullPool)
 
@@ -114,13 +114,18 @@ class ReadPool:
 
     def _work(self) -> None:
         connection: Connection | None = None
+        opened: tuple[int, int] | None = None
         while (job := self._jobs.get()) is not None:
             if job.future.cancelled():
                 continue
             error: BaseException | None = None
             value: object = None
             try:
+                if connection is not None and self._path is not None and file_identity(self._path) != opened:
+                    _discard(connection)  # a new database was moved into place: read it, not the old one
+                    connection = None
                 if connection is None:
+                    opened = file_identity(self._path) if self._path is not None else None
                     connection = self.engine.connect()
                 value = self._call(connection, job.call)
             except QueryTimeout as timeout:

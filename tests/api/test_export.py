@@ -1,11 +1,37 @@
 """The export file: one per content version and format, revalidated by ETag, resumable with Range."""
 
 import json
+from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 import pytest
 
+from app import migrations
+from app.content.icd10 import load_code_set
+from app.content.library import load_library
+from app.content.seed import apply_library
+from app.core.config import Settings
+from app.core.db import create_db_engine
+from app.core.paths import SEED_DIR
+from app.main import create_app
+from tests.conftest import sqlite_url
+
 pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+async def empty_log_client(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
+    """A library loaded without a change log (as bench/synthetic.py builds them): no content version time."""
+    url = sqlite_url(tmp_path / "no-log.db")
+    migrations.upgrade(url)
+    writer = create_db_engine(url)
+    apply_library(writer, load_library(SEED_DIR), load_code_set(), track_changes=False)
+    writer.dispose()
+    app = create_app(Settings(database_url=url, export_dir=str(tmp_path / "exports")))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client:
+        yield client
+    app.state.close()
 
 
 async def test_export_is_a_file_with_validators_and_ranges(client: httpx.AsyncClient) -> None:
@@ -52,3 +78,18 @@ async def test_a_range_that_cannot_be_used_is_ignored(client: httpx.AsyncClient,
     whole = await client.get("/v1/export", headers={"Accept-Encoding": "identity"})
     response = await client.get("/v1/export", headers={"Accept-Encoding": "identity", "Range": header})
     assert response.status_code == 200 and response.content == whole.content
+
+
+async def test_if_range_resumes_only_the_same_file(client: httpx.AsyncClient) -> None:
+    identity = {"Accept-Encoding": "identity"}
+    full = await client.get("/v1/export", headers=identity)
+    same = await client.get("/v1/export", headers={**identity, "Range": "bytes=0-9", "If-Range": full.headers["etag"]})
+    assert same.status_code == 206 and same.content == full.content[:10]
+    other = await client.get("/v1/export", headers={**identity, "Range": "bytes=0-9", "If-Range": '"another"'})
+    assert other.status_code == 200 and other.content == full.content
+
+
+async def test_if_range_without_a_change_log_is_not_a_500(empty_log_client: httpx.AsyncClient) -> None:
+    response = await empty_log_client.get("/v1/export", headers={"Range": "bytes=0-9", "If-Range": '"x"'})
+    assert response.status_code == 200
+    assert "last-modified" not in response.headers

@@ -2,15 +2,21 @@
 
 import gzip
 import json
+import os
+import shutil
 from datetime import timedelta
 from email.utils import format_datetime, parsedate_to_datetime
+from pathlib import Path
 
 import httpx
 import pytest
 from fastapi import FastAPI
 
 from app.core.config import Settings
+from app.core.paths import SEED_DIR
 from app.main import create_app
+from tests.api.conftest import LIBRARY
+from tests.conftest import sqlite_url
 
 pytestmark = pytest.mark.anyio
 
@@ -175,3 +181,22 @@ async def test_cursor_feeds_and_rankings_are_revalidated_on_every_use(
     response = await client.get(path)
     assert response.headers["cache-control"] == policy
     assert response.headers["etag"]
+
+
+async def test_a_database_moved_into_place_is_what_every_request_reads(
+    db_path: Path, library_template: Path, tmp_path: Path
+) -> None:
+    """A deploy moves a new file over the old one (`mv`): open connections would keep reading the old file."""
+    app = create_app(Settings(database_url=sqlite_url(db_path), export_dir=str(tmp_path / "exports")))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+        before = (await client.get("/v1/conditions?limit=1")).json()["total"]
+        for page in range(1, 9):  # every read thread holds a connection to the old file
+            assert (await client.get(f"/v1/symptoms?limit={page}")).status_code == 200
+        replacement = tmp_path / "replacement.db"
+        shutil.copyfile(library_template, replacement)
+        os.replace(replacement, db_path)
+        after = [(await client.get(f"/v1/conditions?limit={n}")).json()["total"] for n in (1, 2, 3, 4, 5, 6, 7, 8)]
+        assert (await client.get("/ready")).status_code == 200
+    app.state.close()
+    assert before == len(list((SEED_DIR / "conditions").glob("*.md")))
+    assert after == [len(LIBRARY)] * 8

@@ -271,3 +271,47 @@ async def test_work_for_a_client_that_left_is_not_done(db_path: Path, make_clien
     assert answers == [[]] * 20  # nothing was sent to clients that had gone
     searches = [statement for statement in statements if "search_fts" in statement]
     assert len(searches) == 1, "only the request whose client stayed ran its search"
+
+
+async def test_when_the_first_client_of_a_stampede_leaves_the_rest_still_share_one_build(
+    db_path: Path, make_client: Any
+) -> None:
+    app = create_app(Settings(database_url=sqlite_url(db_path), read_threads=1, query_time_limit_ms=300))
+    pool: ReadPool = app.state.read_pool
+
+    def count_forever(session: Session) -> int:
+        return int(session.execute(text(COUNT_FOREVER)).scalar_one())
+
+    @app.get("/slow")
+    async def slow() -> int:
+        return await pool.run(count_forever)
+
+    async def leaves_early() -> None:
+        messages = [{"type": "http.request", "body": b"", "more_body": False}]
+
+        async def receive() -> dict[str, Any]:
+            if messages:
+                return messages.pop()
+            await asyncio.sleep(0.05)
+            return {"type": "http.disconnect"}
+
+        async def send(message: Any) -> None:
+            del message
+
+        await app(get_scope("/v1/search", "q=disc"), receive, send)
+
+    async with make_client(app) as client:
+        with counting(pool.engine) as alone:
+            assert (await client.get("/v1/search?q=nerve")).status_code == 200
+        with counting(pool.engine) as statements:
+            busy = asyncio.ensure_future(client.get("/slow"))
+            await asyncio.sleep(0.02)
+            first = asyncio.ensure_future(leaves_early())
+            await asyncio.sleep(0.01)
+            same_key = {"Accept-Encoding": "identity"}  # as the first client's request
+            answers = await asyncio.gather(*(client.get("/v1/search?q=disc", headers=same_key) for _ in range(20)))
+            await first
+            await busy
+    assert [answer.status_code for answer in answers] == [200] * 20
+    assert len({answer.content for answer in answers}) == 1
+    assert len(statements) == len(alone) + 1  # one search build, plus the slow query

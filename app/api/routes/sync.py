@@ -109,6 +109,12 @@ class ExportFileResponse(FileResponse):
     def set_stat_headers(self, stat_result: os.stat_result) -> None:
         self.headers.setdefault("content-length", str(stat_result.st_size))
 
+    def _should_use_range(self, http_if_range: str) -> bool:
+        """If-Range holds only for our strong ETag or our Last-Modified (a library with no change log has none)."""
+        if http_if_range.startswith("W/"):
+            return False
+        return http_if_range in (self.headers.get("etag"), self.headers.get("last-modified"))
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         ranges = [value for name, value in scope["headers"] if name == b"range"]
         if ranges and not usable_range(ranges[0].decode("latin-1")):
