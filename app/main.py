@@ -118,9 +118,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     logging.getLogger("app").setLevel(settings.log_level.upper())
 
     install_error_handlers(app)
-    # Each middleware added wraps the ones before it. From the outside in: cancelling work for clients that
-    # left, security headers, CORS, the error boundary (so a 500 still gets CORS headers), then the cache,
-    # which answers warm GETs before routing.
+    # Each middleware added wraps the ones before it. From the outside in: security headers, CORS, the error
+    # boundary (so a 500 still gets CORS headers), the cache (it answers warm GETs before routing), then the
+    # cancelling of work for clients that left (on cache misses only).
+    app.add_middleware(CancelOnDisconnectMiddleware)
     app.add_middleware(HttpCacheMiddleware, settings=settings, monitor=monitor)
     app.add_middleware(ErrorBoundaryMiddleware)
     app.include_router(health.router)
@@ -133,5 +134,4 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_openapi(app)
     app.add_middleware(PathCorsMiddleware, settings=settings)
     app.add_middleware(SecurityHeadersMiddleware, settings=settings)
-    app.add_middleware(CancelOnDisconnectMiddleware)
     return app

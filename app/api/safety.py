@@ -12,6 +12,7 @@ import logging
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.api.disconnect import ClientDisconnected
 from app.core.config import Settings
 from app.core.errors import AppError, clipped, problem_response
 
@@ -69,6 +70,8 @@ class ErrorBoundaryMiddleware:
 
         try:
             await self.app(scope, receive, tracking)
+        except ClientDisconnected:
+            return  # nobody to answer
         except Exception as exc:
             if started:
                 raise  # part of the response is out: all that can be done is to end the connection

@@ -3,8 +3,9 @@ response cache) and whether the file is ready to serve (for `/ready` and `serve`
 
 Each question has a thread of its own with its own read-only connection, apart from the read pool: neither
 waits behind slow queries, and the version check never waits behind an integrity check. The version check
-is single-flight: requests that arrive while one is running share its answer, so a burst of cache hits costs
-one check, not one each.
+is single-flight (requests that arrive while one is running share its answer), and an answer is reused for
+VERSION_FRESH_SECONDS: a thread hop on every cache hit cost a fifth of the throughput and 50 ms stalls at p99.
+A commit is seen by the requests that start 50 ms after it, at the latest.
 
 With SQLite, `PRAGMA data_version` changes only when another connection commits; the change log is re-read
 only then. Other databases are asked each time.
@@ -28,6 +29,7 @@ _LATEST = "SELECT seq, changed_at FROM change ORDER BY seq DESC LIMIT 1"
 # Reloading the code table or rebuilding the search index changes answers without changing entries.
 _REFERENCE = "SELECT group_concat(name || '=' || version, ';') FROM (SELECT * FROM reference_data ORDER BY name)"
 _REVISION = "SELECT version_num FROM alembic_version"
+VERSION_FRESH_SECONDS = 0.05
 REBUILD = "build it with `conditions-api migrate` and then `conditions-api seed` (`make run` does both)"
 
 
@@ -85,19 +87,27 @@ class DatabaseMonitor:
         self._current = NO_VERSION
         self._checks = _OwnConnection(self._path, "db-ready")
         self._checked: tuple[tuple[object, ...], Readiness] | None = None
-        # Touched only on the event loop.
+        # Touched only on the event loop: the check under way, and the last answer with when it was asked.
         self._inflight: asyncio.Future[Version] | None = None
+        self._known: tuple[float, Version] | None = None
 
     async def content_version(self) -> Version:
+        """The content version as of at most VERSION_FRESH_SECONDS ago."""
+        loop = asyncio.get_running_loop()
+        if self._known is not None and loop.time() - self._known[0] < VERSION_FRESH_SECONDS:
+            return self._known[1]
         if self._inflight is None:
+            asked_at = loop.time()
             inflight = asyncio.wrap_future(self._versions.executor.submit(self.read_version))
             self._inflight = inflight
 
-            def clear(_: object) -> None:
+            def settle(done: asyncio.Future[Version]) -> None:
                 if self._inflight is inflight:
                     self._inflight = None
+                if not done.cancelled() and done.exception() is None:
+                    self._known = (asked_at, done.result())
 
-            inflight.add_done_callback(clear)
+            inflight.add_done_callback(settle)
         return await asyncio.shield(self._inflight)
 
     async def readiness(self) -> Readiness:

@@ -1,5 +1,6 @@
 """HTTP semantics for mobile clients: validators and 304s, compression, HEAD, CORS, lean payloads."""
 
+import asyncio
 import gzip
 import json
 import os
@@ -13,6 +14,7 @@ import pytest
 from fastapi import FastAPI
 
 from app.core.config import Settings
+from app.core.monitor import VERSION_FRESH_SECONDS
 from app.core.paths import SEED_DIR
 from app.main import create_app
 from tests.api.conftest import LIBRARY
@@ -195,6 +197,7 @@ async def test_a_database_moved_into_place_is_what_every_request_reads(
         replacement = tmp_path / "replacement.db"
         shutil.copyfile(library_template, replacement)
         os.replace(replacement, db_path)
+        await asyncio.sleep(VERSION_FRESH_SECONDS * 2)  # how long a version answer is reused (documented)
         after = [(await client.get(f"/v1/conditions?limit={n}")).json()["total"] for n in (1, 2, 3, 4, 5, 6, 7, 8)]
         assert (await client.get("/ready")).status_code == 200
     app.state.close()
