@@ -14,7 +14,6 @@ import re
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -93,19 +92,28 @@ def peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
+# The /health prober runs in a process of its own: in the process reading 8 exports, its own threads would
+# wait for the GIL and its timings would measure the client, not the server.
+PROBE = """
+import http.client, sys, time
+host, port, stop = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+connection, slowest = http.client.HTTPConnection(host, port, timeout=30), 0.0
+import os
+while not os.path.exists(stop):
+    started = time.perf_counter()
+    connection.request("GET", "/health")
+    connection.getresponse().read()
+    slowest = max(slowest, (time.perf_counter() - started) * 1000)
+    time.sleep(0.05)
+print(slowest)
+"""
+
+
 def concurrent_exports(base: str, pid: int) -> tuple[float, float, int]:
     """Peak RSS (MB) and the slowest /health (ms) while 8 exports run; and how many answered 200."""
-    slowest = 0.0
-    done = threading.Event()
-
-    def probe() -> None:
-        nonlocal slowest
-        with httpx.Client(base_url=base, timeout=30) as client:
-            while not done.is_set():
-                started = time.perf_counter()
-                client.get("/health")
-                slowest = max(slowest, (time.perf_counter() - started) * 1000)
-                done.wait(0.05)
+    host, port = base.removeprefix("http://").split(":")
+    stop = Path(tempfile.mkdtemp()) / "stop"
+    prober = subprocess.Popen([sys.executable, "-c", PROBE, host, port, str(stop)], stdout=subprocess.PIPE, text=True)
 
     def export(accept: str) -> int:
         with (
@@ -116,12 +124,10 @@ def concurrent_exports(base: str, pid: int) -> tuple[float, float, int]:
                 pass
             return response.status_code
 
-    prober = threading.Thread(target=probe)
-    prober.start()
     with ThreadPoolExecutor(max_workers=8) as clients:
         statuses = list(clients.map(export, ["application/json", "application/x-ndjson"] * 4))
-    done.set()
-    prober.join()
+    stop.touch()
+    slowest = float(prober.communicate(timeout=60)[0])
     return peak_rss_mb(pid), slowest, statuses.count(200)
 
 

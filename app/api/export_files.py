@@ -283,6 +283,7 @@ async def _build_main(database_url: str, directory: Path, time_limit_ms: int) ->
 
 
 if __name__ == "__main__":
+    os.nice(10)  # background work: the server's requests come first on a busy machine
     url, folder, limit = sys.argv[1:4]
     made = asyncio.run(_build_main(url, Path(folder), int(limit)))
     changed = made.changed_at.isoformat() if made.changed_at else None
