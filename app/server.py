@@ -9,7 +9,6 @@ response waited ~40 ms for a delayed ACK, and two workers served 10x less than o
 """
 
 import asyncio
-import json
 import logging
 import socket
 import tempfile
@@ -19,7 +18,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from app import migrations
 from app.core.config import Settings
-from app.core.errors import PROBLEM_MEDIA_TYPE
+from app.core.errors import PROBLEM_MEDIA_TYPE, Problem
 from app.core.monitor import DatabaseMonitor
 from app.main import export_directory
 
@@ -37,15 +36,17 @@ class ProblemH11Protocol(H11Protocol):
 
     def send_400_response(self, msg: str) -> None:
         del msg  # uvicorn's wording; ours says what to do
-        body = json.dumps(
-            {
-                "type": "about:blank",
-                "title": "Bad Request",
-                "status": 400,
-                "detail": "The request is not valid HTTP/1.1, or its request line and headers are larger than "
+        body = (
+            Problem(
+                type="about:blank",
+                title="Bad Request",
+                status=400,
+                detail="The request is not valid HTTP/1.1, or its request line and headers are larger than "
                 f"{MAX_HEADER_BYTES // 1024} KiB.",
-            }
-        ).encode()
+            )
+            .model_dump_json(exclude_none=True)
+            .encode()
+        )
         headers = [
             (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
             (b"content-length", str(len(body)).encode()),

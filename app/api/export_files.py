@@ -33,6 +33,7 @@ from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
 from app.api import presenters
+from app.api.http_cache import coded_etag
 from app.core.monitor import NO_VERSION, Version, as_utc
 from app.core.read_pool import ReadPool
 from app.models import Condition
@@ -48,7 +49,6 @@ KEPT_VERSIONS = 2  # a client may still be downloading the previous one
 BUILD_QUERY_TIME_LIMIT_MS = 60_000
 _SUFFIX = {JSON: "json", NDJSON: "ndjson"}
 _ENCODED = {"identity": "", "gzip": ".gz", "br": ".br"}
-_ETAG_SUFFIX = {"identity": "", "gzip": "-gz", "br": "-br"}
 
 
 @dataclass(frozen=True)
@@ -193,7 +193,7 @@ class ExportFiles:
             return None
         if not path.exists():
             return None
-        return ExportFile(path, f'"{digests[media]}{_ETAG_SUFFIX[encoding]}"', media, encoding)
+        return ExportFile(path, coded_etag(digests[media], encoding), media, encoding)
 
     async def _make(self, version: Version, media: str, encoding: str) -> ExportFile:
         name = _version_name(version)

@@ -58,6 +58,15 @@ def _compress(body: bytes, encoding: str) -> bytes:
     return gzip.compress(body, compresslevel=6, mtime=0)
 
 
+_CODING_SUFFIX = {"identity": "", "gzip": "-gz", "br": "-br"}
+
+
+def coded_etag(digest: str, encoding: str) -> str:
+    """The quoted ETag of one content-coding of the body whose hash is `digest` (`"abc-br"`): codings of one
+    body share the digest, which `etag_matches` compares."""
+    return f'"{digest}{_CODING_SUFFIX[encoding]}"'
+
+
 def etag_matches(header: str, etag: str) -> bool:
     """Whether an If-None-Match header names this ETag (weakly: any content-coding of the same body)."""
     if header.strip() == "*":
@@ -269,11 +278,11 @@ class HttpCacheMiddleware:
         """The cacheable form of a 200; `shared_path` is None for a personalised request (private)."""
         body = buffered.body
         digest = hashlib.sha256(body).hexdigest()[:32]
-        etag = f'"{digest}"'
+        etag = coded_etag(digest, "identity")
         kept = [(name, value) for name, value in buffered.headers if name.lower() in KEPT_HEADERS]
         if encoding != "identity" and len(body) >= self.min_bytes:
             body = _compress(body, encoding)
-            etag = f'"{digest}-{"br" if encoding == "br" else "gz"}"'
+            etag = coded_etag(digest, encoding)
             kept.append((b"content-encoding", encoding.encode()))
         # HTTP dates have whole seconds: Last-Modified is the second the content changed, so a client that
         # sends back exactly what it got is answered 304.

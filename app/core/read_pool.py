@@ -68,13 +68,14 @@ class ReadPool:
         self.threads = threads
         self.time_limit = time_limit_ms / 1000
         self._local = threading.local()
+        self._path = sqlite_path(url)
         self.engine = self._engine(url)
         self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._workers: list[threading.Thread] = []
         self._start_lock = threading.Lock()
 
     def _engine(self, url: str) -> Engine:
-        path = self._path = sqlite_path(url)
+        path = self._path
         if path is None:
             return create_engine(url, poolclass=NullPool)
 

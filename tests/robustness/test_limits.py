@@ -48,17 +48,59 @@ def cache_of(app: FastAPI) -> HttpCacheMiddleware:
     return layer
 
 
-async def test_a_query_past_the_time_limit_is_a_503_with_retry_after(db_path: Path, make_client: Any) -> None:
-    app = create_app(Settings(database_url=sqlite_url(db_path), query_time_limit_ms=100))
+def count_forever(session: Session) -> int:
+    return int(session.execute(text(COUNT_FOREVER)).scalar_one())
 
-    def count_forever(session: Session) -> int:
-        return int(session.execute(text(COUNT_FOREVER)).scalar_one())
 
+def app_with_a_slow_route(db_path: Path, **settings: Any) -> tuple[FastAPI, ReadPool]:
+    """The app plus `GET /slow`: a query that runs until the time limit stops it (a 503)."""
+    app = create_app(Settings(database_url=sqlite_url(db_path), **settings))
     pool: ReadPool = app.state.read_pool
 
     @app.get("/slow")
     async def slow() -> int:
         return await pool.run(count_forever)
+
+    return app, pool
+
+
+def get_scope(path: str, query: str) -> dict[str, Any]:
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": query.encode(),
+        "root_path": "",
+        "headers": [(b"host", b"testserver")],
+        "client": ("127.0.0.1", 1),
+        "server": ("testserver", 80),
+    }
+
+
+async def hang_up(app: FastAPI, query: str, *, after: float) -> list[Any]:
+    """`GET /v1/search?{query}` from a client that disconnects `after` seconds; what the app sent it."""
+    messages = [{"type": "http.request", "body": b"", "more_body": False}]
+    sent: list[Any] = []
+
+    async def receive() -> dict[str, Any]:
+        if messages:
+            return messages.pop()
+        await asyncio.sleep(after)
+        return {"type": "http.disconnect"}
+
+    async def send(message: Any) -> None:
+        sent.append(message)
+
+    await app(get_scope("/v1/search", query), receive, send)
+    return sent
+
+
+async def test_a_query_past_the_time_limit_is_a_503_with_retry_after(db_path: Path, make_client: Any) -> None:
+    app, _ = app_with_a_slow_route(db_path, query_time_limit_ms=100)
 
     async with make_client(app) as client:
         response = await client.get("/slow")
@@ -216,56 +258,16 @@ def test_requests_the_server_cannot_parse_get_problems(db_path: Path) -> None:
             assert json.loads(body)["status"] == 400
 
 
-def get_scope(path: str, query: str) -> dict[str, Any]:
-    return {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": query.encode(),
-        "root_path": "",
-        "headers": [(b"host", b"testserver")],
-        "client": ("127.0.0.1", 1),
-        "server": ("testserver", 80),
-    }
-
-
 async def test_work_for_a_client_that_left_is_not_done(db_path: Path, make_client: Any) -> None:
     """Version 1 ran every queued request, even for clients long gone: 150 dropped ones delayed the next by 8 s."""
-    app = create_app(Settings(database_url=sqlite_url(db_path), read_threads=1, query_time_limit_ms=300))
-    pool: ReadPool = app.state.read_pool
-
-    def count_forever(session: Session) -> int:
-        return int(session.execute(text(COUNT_FOREVER)).scalar_one())
-
-    @app.get("/slow")
-    async def slow() -> int:
-        return await pool.run(count_forever)
-
-    async def abandoned(index: int) -> list[Any]:
-        messages = [{"type": "http.request", "body": b"", "more_body": False}]
-        sent: list[Any] = []
-
-        async def receive() -> dict[str, Any]:
-            if messages:
-                return messages.pop()
-            await asyncio.sleep(0.01)  # the client hangs up while its request waits for the busy thread
-            return {"type": "http.disconnect"}
-
-        async def send(message: Any) -> None:
-            sent.append(message)
-
-        await app(get_scope("/v1/search", f"q=back+{index}"), receive, send)
-        return sent
+    app, pool = app_with_a_slow_route(db_path, read_threads=1, query_time_limit_ms=300)
 
     async with make_client(app) as client:
         with counting(pool.engine) as statements:
             busy = asyncio.ensure_future(client.get("/slow"))  # holds the one thread until its time limit
             await asyncio.sleep(0.05)
-            answers = await asyncio.gather(*(abandoned(index) for index in range(20)))
+            # Each client hangs up while its request waits for the busy thread.
+            answers = await asyncio.gather(*(hang_up(app, f"q=back+{index}", after=0.01) for index in range(20)))
             assert (await busy).status_code == 503
             assert (await client.get("/v1/search?q=spasm")).status_code == 200  # the thread serves again
     assert answers == [[]] * 20  # nothing was sent to clients that had gone
@@ -276,29 +278,7 @@ async def test_work_for_a_client_that_left_is_not_done(db_path: Path, make_clien
 async def test_when_the_first_client_of_a_stampede_leaves_the_rest_still_share_one_build(
     db_path: Path, make_client: Any
 ) -> None:
-    app = create_app(Settings(database_url=sqlite_url(db_path), read_threads=1, query_time_limit_ms=300))
-    pool: ReadPool = app.state.read_pool
-
-    def count_forever(session: Session) -> int:
-        return int(session.execute(text(COUNT_FOREVER)).scalar_one())
-
-    @app.get("/slow")
-    async def slow() -> int:
-        return await pool.run(count_forever)
-
-    async def leaves_early() -> None:
-        messages = [{"type": "http.request", "body": b"", "more_body": False}]
-
-        async def receive() -> dict[str, Any]:
-            if messages:
-                return messages.pop()
-            await asyncio.sleep(0.05)
-            return {"type": "http.disconnect"}
-
-        async def send(message: Any) -> None:
-            del message
-
-        await app(get_scope("/v1/search", "q=disc"), receive, send)
+    app, pool = app_with_a_slow_route(db_path, read_threads=1, query_time_limit_ms=300)
 
     async with make_client(app) as client:
         with counting(pool.engine) as alone:
@@ -306,7 +286,7 @@ async def test_when_the_first_client_of_a_stampede_leaves_the_rest_still_share_o
         with counting(pool.engine) as statements:
             busy = asyncio.ensure_future(client.get("/slow"))
             await asyncio.sleep(0.02)
-            first = asyncio.ensure_future(leaves_early())
+            first = asyncio.ensure_future(hang_up(app, "q=disc", after=0.05))
             await asyncio.sleep(0.01)
             same_key = {"Accept-Encoding": "identity"}  # as the first client's request
             answers = await asyncio.gather(*(client.get("/v1/search?q=disc", headers=same_key) for _ in range(20)))
