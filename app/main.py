@@ -12,6 +12,7 @@ from app import __version__, migrations
 from app.api.cors import PathCorsMiddleware
 from app.api.disconnect import CancelOnDisconnectMiddleware
 from app.api.docs import install_docs
+from app.api.domain_errors import install_domain_error_handlers
 from app.api.export_files import ExportFiles, default_directory
 from app.api.http_cache import HttpCacheMiddleware
 from app.api.main import api_router
@@ -118,6 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     logging.getLogger("app").setLevel(settings.log_level.upper())
 
     install_error_handlers(app)
+    install_domain_error_handlers(app)
     # Each middleware added wraps the ones before it. From the outside in: security headers, CORS, the error
     # boundary (so a 500 still gets CORS headers), the cache (it answers warm GETs before routing), then the
     # cancelling of work for clients that left (on cache misses only).

@@ -4,11 +4,13 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import httpx
 import pytest
@@ -31,22 +33,35 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
         except httpx.TransportError:
             pass
         if process.poll() is not None or time.monotonic() > deadline:
-            output = process.stdout.read().decode() if process.stdout else ""
-            pytest.fail(f"{url} did not come up:\n{output}")
+            pytest.fail(f"{url} did not come up:\n{output_of(process)}")
         time.sleep(0.1)
+
+
+def output_of(process: subprocess.Popen[bytes]) -> str:
+    """What the process has written so far (its output goes to a file: a pipe nobody reads fills up after
+    64 KiB of access log and blocks the server)."""
+    log = _LOGS.get(process.pid)
+    if log is None:
+        return ""
+    log.seek(0)
+    return log.read().decode(errors="replace")[-20_000:]
+
+
+_LOGS: dict[int, IO[bytes]] = {}
 
 
 @contextmanager
 def running(command: list[str], url: str, env: dict[str, str] | None = None) -> Iterator[subprocess.Popen[bytes]]:
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    try:
-        wait_until_up(url, process)
-        yield process
-    finally:
-        process.terminate()
-        process.wait(timeout=40)
-        if process.stdout:
-            process.stdout.close()
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+        _LOGS[process.pid] = log
+        try:
+            wait_until_up(url, process)
+            yield process
+        finally:
+            process.terminate()
+            process.wait(timeout=40)
+            del _LOGS[process.pid]
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,11 @@ from fastapi import Depends, Query, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
+from app.api.cursors import SlugCursorQuery
 from app.core.config import Settings
 from app.core.errors import InvalidParam, InvalidParameters
 from app.core.read_pool import ReadPool
-from app.queries.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor
+from app.queries.pagination import DEFAULT_LIMIT, MAX_LIMIT
 
 
 async def get_read_pool(request: Request) -> ReadPool:
@@ -29,13 +30,10 @@ LimitQuery = Annotated[
     int,
     Query(ge=1, le=MAX_LIMIT, description=f"Items per page (at most {MAX_LIMIT}).", examples=[DEFAULT_LIMIT]),
 ]
-CursorQuery = Annotated[
-    str | None, Query(description="The `next_cursor` of the previous page; omit for the first page.")
-]
 
 
-async def after_slug(cursor: CursorQuery = None) -> str | None:
-    return decode_cursor(cursor)
+async def after_slug(cursor: SlugCursorQuery = None) -> str | None:
+    return cursor
 
 
 AfterDep = Annotated[str | None, Depends(after_slug)]

@@ -9,9 +9,9 @@ from typing import Any
 from sqlmodel import Session
 
 from app.api import presenters
+from app.api.cursors import seq_cursor
 from app.models.public import Export
 from app.queries import changes, conditions, vocabulary
-from app.queries.pagination import encode_seq
 
 KINDS = (("condition", "conditions"), ("symptom", "symptoms"), ("cause", "causes"), ("treatment", "treatments"))
 
@@ -35,7 +35,7 @@ def export_library(session: Session) -> Export:
             for t in vocabulary.all_terms(session, vocab)
         ]
     return Export(
-        cursor=encode_seq(changes.latest_seq(session)),
+        cursor=seq_cursor(changes.latest_seq(session)),
         conditions=details,
         symptoms=terms["symptom"],
         causes=terms["cause"],

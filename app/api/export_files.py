@@ -33,12 +33,12 @@ from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
 from app.api import presenters
+from app.api.cursors import seq_cursor
 from app.api.http_cache import coded_etag
 from app.core.monitor import NO_VERSION, Version, as_utc
 from app.core.read_pool import ReadPool
 from app.models import Condition
 from app.queries import changes, conditions, vocabulary
-from app.queries.pagination import encode_seq
 
 NDJSON = "application/x-ndjson"
 JSON = "application/json"
@@ -113,7 +113,7 @@ def snapshot_version(session: Session) -> Version:
 
 def write_export(session: Session, sink: _Sink, version: Version) -> None:
     """Every entry of the snapshot `snapshot_version` started."""
-    sink.start(encode_seq(version.seq))
+    sink.start(seq_cursor(version.seq))
     sink.open_list("conditions")
     ids = list(session.exec(select(col(Condition.id)).order_by(col(Condition.slug))))
     for batch in _batches(ids):

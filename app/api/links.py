@@ -2,12 +2,12 @@
 
 from fastapi import Request, Response
 
-from app.queries.pagination import encode_cursor
+from app.api.cursors import slug_cursor
 
 
 def next_cursor(slugs: list[str], *, limit: int) -> str | None:
     """A cursor after the last slug when the page is full (there may be more), else None."""
-    return encode_cursor(slugs[-1]) if len(slugs) == limit else None
+    return slug_cursor(slugs[-1]) if len(slugs) == limit else None
 
 
 def set_next_link(request: Request, response: Response, cursor: str | None) -> None:

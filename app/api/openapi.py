@@ -33,6 +33,56 @@ def _problem_media_type(schema: JsonObject) -> None:
                     content[PROBLEM_MEDIA_TYPE] = content.pop("application/json")
 
 
+def _problems_for_validation_errors(schema: JsonObject) -> None:
+    """FastAPI documents its own `HTTPValidationError` for 422s; ours are `Problem`s, as for every status."""
+    for path in schema.get("paths", {}).values():
+        for operation in path.values():
+            invalid = operation.get("responses", {}).get("422")
+            if invalid is not None:
+                invalid["description"] = "Invalid or unknown parameter"
+                invalid["content"] = {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for name in ("HTTPValidationError", "ValidationError"):
+        schema.get("components", {}).get("schemas", {}).pop(name, None)
+
+
+def _without_null_parameters(schema: JsonObject) -> None:
+    """An optional query parameter is left out, never sent as null: `anyOf [X, null]` is just `X` on the wire
+    (and generated clients then type it as "X or unset", not "X, null or unset")."""
+    for path in schema.get("paths", {}).values():
+        for operation in path.values():
+            for parameter in operation.get("parameters", []):
+                param_schema = parameter["schema"]
+                options = param_schema.get("anyOf", [])
+                kept = [option for option in options if option != {"type": "null"}]
+                if len(kept) == 1 and len(options) == 2:
+                    del param_schema["anyOf"]
+                    param_schema.update(kept[0])
+
+
+def _partial_records(schema: JsonObject) -> None:
+    """Two answers carry a condition record with some fields: `fields=` keeps only those asked for
+    (`ConditionFields`: every field optional), and `expand=` adds fields to list items (`ConditionListItem`:
+    the summary's fields required, the rest optional). Both derive from `ConditionDetail`, so they cannot drift."""
+    components = schema["components"]["schemas"]
+    detail = components["ConditionDetail"]
+    components["ConditionFields"] = {
+        **{key: value for key, value in detail.items() if key != "required"},
+        "title": "ConditionFields",
+        "description": "A condition record with only the fields asked for with `fields=`.",
+    }
+    components["ConditionListItem"] = {
+        **detail,
+        "title": "ConditionListItem",
+        "description": "A condition in a list: the summary, plus the full record's fields asked for with `expand=`.",
+        "required": components["ConditionSummary"]["required"],
+    }
+    components["ConditionPage"]["properties"]["items"]["items"] = {"$ref": "#/components/schemas/ConditionListItem"}
+    record = schema["paths"]["/v1/conditions/{slug}"]["get"]["responses"]["200"]["content"]["application/json"]
+    record["schema"] = {
+        "anyOf": [{"$ref": "#/components/schemas/ConditionDetail"}, {"$ref": "#/components/schemas/ConditionFields"}]
+    }
+
+
 def _seed_examples(session: Session) -> dict[str, JsonObject]:
     """One real example per read model, from the first rows of the database."""
     examples: dict[str, JsonObject] = {}
@@ -59,9 +109,8 @@ def _seed_examples(session: Session) -> dict[str, JsonObject]:
 def _jsonld_example(schema: JsonObject, detail: ConditionDetail, app: FastAPI) -> None:
     """The JSON-LD responses show the seeded condition, as the JSON ones do."""
     example = condition_jsonld(detail, base_url=app.state.settings.base_url)
-    for path in ("/v1/conditions/{slug}", "/v1/conditions/{slug}/jsonld"):
-        content = schema["paths"][path]["get"]["responses"]["200"]["content"]
-        content[JSONLD_MEDIA_TYPE]["example"] = example
+    content = schema["paths"]["/v1/conditions/{slug}/jsonld"]["get"]["responses"]["200"]["content"]
+    content[JSONLD_MEDIA_TYPE]["example"] = example
 
 
 def install_openapi(app: FastAPI) -> None:
@@ -79,6 +128,9 @@ def install_openapi(app: FastAPI) -> None:
                 license_info=app.license_info,
             )
             _problem_media_type(schema)
+            _problems_for_validation_errors(schema)
+            _without_null_parameters(schema)
+            _partial_records(schema)
             app.openapi_schema = schema
         return app.openapi_schema
 

@@ -5,7 +5,7 @@ Every error a client can see goes through `problem_response`, so the body shape 
 """
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from typing import Any, ClassVar
 
@@ -70,6 +70,16 @@ class NotFound(AppError):
     description = "The resource does not exist. Slugs are lowercase; list endpoints show the valid ones."
 
 
+class UnknownReference(AppError):
+    status = 404
+    slug = "unknown-reference"
+    title = "Unknown Reference"
+    description = (
+        "A query parameter names an entry that does not exist (a symptom, cause or treatment slug, a symptom "
+        "that no words match, or an ICD-10-CM code the server does not hold); `errors` names each one."
+    )
+
+
 class InvalidParameters(AppError):
     status = 422
     slug = "invalid-parameters"
@@ -107,6 +117,7 @@ class TimeLimitExceeded(AppError):
 PROBLEM_TYPES: tuple[type[AppError], ...] = (
     AppError,
     NotFound,
+    UnknownReference,
     InvalidParameters,
     NotReady,
     DatabaseUnavailable,
@@ -152,7 +163,22 @@ def _location(loc: tuple[int | str, ...]) -> tuple[str, str]:
     return where, name
 
 
+# How to word a value that fails a declared pattern, keyed by the pattern: "should match '^[0-9]{1,18}$'" tells a
+# client less than "is not a cursor this API issued".
+_PATTERN_REASONS: dict[str, Callable[[str], str]] = {}
+
+
+def explain_pattern(pattern: str, reason: Callable[[str], str]) -> str:
+    """Register how a mismatch of `pattern` is explained, given the value sent; returns the pattern."""
+    _PATTERN_REASONS[pattern] = reason
+    return pattern
+
+
 def _reason(error: dict[str, Any]) -> str:
+    pattern = error.get("ctx", {}).get("pattern") if error.get("type") == "string_pattern_mismatch" else None
+    explain = _PATTERN_REASONS.get(pattern) if isinstance(pattern, str) else None
+    if explain is not None:
+        return explain(clipped(str(error.get("input", ""))))
     message = str(error.get("msg", "is invalid"))
     return message[0].lower() + message[1:] if message else message
 
@@ -252,7 +278,11 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    404: {"model": Problem, "description": "Not found", "content": {PROBLEM_MEDIA_TYPE: {}}},
+    404: {
+        "model": Problem,
+        "description": "Not found, or a query parameter names an entry that does not exist (`unknown-reference`)",
+        "content": {PROBLEM_MEDIA_TYPE: {}},
+    },
     422: {
         "model": Problem,
         "description": "Invalid or unknown parameter",

@@ -9,6 +9,9 @@ ICD10_SYSTEM = "ICD-10-CM"
 # second character is a digit in all but the 2026 release's QA0 codes (QA0.012); tests check every code.
 ICD10_SHAPE = "a letter, two letters or digits, then optionally a dot and up to four more (e.g. M62.830)"
 ICD10_CODE_RE = re.compile(r"^[A-Z][0-9A-Z][0-9A-Z](?:\.[0-9A-Z]{1,4})?$")
+# How a client may write one: either case, the dot optional but only after the category. `parse_icd10` accepts
+# exactly these, so the API declares this pattern and every code it admits is looked up.
+ICD10_WRITTEN_PATTERN = r"^[A-Za-z][0-9A-Za-z]{2}(\.?[0-9A-Za-z]{1,4})?$"
 
 
 def parse_icd10(code: str) -> str | None:

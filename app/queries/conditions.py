@@ -8,7 +8,6 @@ from sqlalchemy import ColumnElement, func, true
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col, select
 
-from app.core.errors import InvalidParam, InvalidParameters
 from app.models import (
     Cause,
     Condition,
@@ -21,8 +20,9 @@ from app.models import (
     SymptomSection,
     Treatment,
 )
-from app.models.codes import ICD10_SHAPE, parse_icd10
+from app.models.codes import parse_icd10
 from app.queries.codes import conditions_for_code
+from app.queries.references import Reference, UnknownReferences
 
 
 @dataclass(frozen=True)
@@ -81,9 +81,10 @@ _LINKS: tuple[tuple[str, Any, Any, Any, ColumnElement[bool]], ...] = (
 
 
 def _filter_clauses(session: Session, filters: ConditionFilters) -> list[ColumnElement[bool]]:
-    """SQL conditions for the filters; unknown slugs are a 422 naming them, not a silently empty list."""
+    """SQL conditions for the filters; unknown slugs and codes are an error naming them all, not a silently
+    empty list."""
     clauses: list[ColumnElement[bool]] = []
-    errors: list[InvalidParam] = []
+    unknown: list[Reference] = []
     wanted = {"symptom": filters.symptoms, "cause": filters.causes, "treatment": filters.treatments}
     for name, table, link_condition, link_term, counts in _LINKS:
         slugs = list(dict.fromkeys(wanted[name]))
@@ -93,33 +94,28 @@ def _filter_clauses(session: Session, filters: ConditionFilters) -> list[ColumnE
         found: dict[str, int | None] = dict(rows)
         for slug in slugs:
             if slug not in found:
-                errors.append(InvalidParam(name=name, location="query", reason=f"no {name} has the slug '{slug}'"))
+                unknown.append(Reference(name, slug))
                 continue
             members = select(link_condition).where(link_term == found[slug], counts)
             clauses.append(col(Condition.id).in_(members))
-    if errors:
-        detail = "; ".join(f"Query parameter '{e.name}': {e.reason}" for e in errors)
-        raise InvalidParameters(f"{detail}. GET /v1/{errors[0].name}s lists the valid slugs.", errors=errors)
     if filters.icd10 is not None:
-        clauses.append(col(Condition.id).in_([c.id for c in _conditions_for_icd10(session, filters.icd10)]))
+        coded = _conditions_for_icd10(session, filters.icd10)
+        if coded is None:
+            unknown.append(Reference("icd10", filters.icd10))
+        else:
+            clauses.append(col(Condition.id).in_([c.id for c in coded]))
+    if unknown:
+        raise UnknownReferences(unknown)
     if filters.specialty is not None:
         clauses.append(func.lower(col(Condition.specialty)) == filters.specialty.lower())
     return clauses
 
 
-def _conditions_for_icd10(session: Session, code: str) -> list[Condition]:
+def _conditions_for_icd10(session: Session, code: str) -> list[Condition] | None:
+    """The conditions of the code or its nearest coded ancestor; None when the code set does not hold it."""
     wanted = parse_icd10(code)
-    if wanted is None:
-        reason = f"'{code}' is not shaped like an ICD-10-CM code: {ICD10_SHAPE}"
-    else:
-        match = conditions_for_code(session, code=wanted)
-        if match is None:
-            reason = f"'{wanted}' is not in the ICD-10-CM code set"
-        else:
-            return match.conditions
-    raise InvalidParameters(
-        f"Query parameter 'icd10': {reason}.", errors=[InvalidParam(name="icd10", location="query", reason=reason)]
-    )
+    match = conditions_for_code(session, code=wanted) if wanted is not None else None
+    return None if match is None else match.conditions
 
 
 def with_links(session: Session, *, ids: list[int] | None = None) -> list[Condition]:

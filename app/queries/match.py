@@ -14,17 +14,11 @@ from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
 from app.models import Condition, ConditionSymptom, Symptom, SymptomSection
+from app.queries.references import Reference, UnknownReferences
 from app.queries.search import WORD_RE, query_words, search
 
 SHORTLIST_FACTOR = 5  # candidates scored for the tie-break, per result asked for
 _IS_SYMPTOM = col(ConditionSymptom.section) == SymptomSection.symptom
-MAX_FREE_TEXT = 5  # values that are not slugs, each resolved by a search: the expensive part of a match
-
-
-class TooMuchFreeText(Exception):
-    def __init__(self, count: int) -> None:
-        super().__init__(f"{count} free-text symptoms")
-        self.count = count
 
 
 @dataclass(frozen=True)
@@ -160,14 +154,12 @@ def resolve_text(session: Session, value: str) -> Symptom | None:
     return candidates[ranked.slug]
 
 
-def resolve_symptoms(session: Session, values: list[str]) -> tuple[list[Resolved], list[str]]:
-    """Read each value as a symptom slug, else as words that name a symptom; returns what stays unknown."""
+def resolve_symptoms(session: Session, values: list[str]) -> list[Resolved]:
+    """Read each value as a symptom slug, else as words that name a symptom (a search each: callers bound how
+    many values they pass). Values that name nothing are reported together."""
     by_slug = {s.slug: s for s in session.exec(select(Symptom).where(col(Symptom.slug).in_(values)))}
-    free_text = [value for value in dict.fromkeys(values) if value not in by_slug]
-    if len(free_text) > MAX_FREE_TEXT:
-        raise TooMuchFreeText(len(free_text))
     resolved: list[Resolved] = []
-    unknown: list[str] = []
+    unknown: list[Reference] = []
     for value in dict.fromkeys(values):
         symptom = by_slug.get(value)
         how = "slug"
@@ -175,7 +167,9 @@ def resolve_symptoms(session: Session, values: list[str]) -> tuple[list[Resolved
             symptom = resolve_text(session, value)
             how = "search"
         if symptom is None:
-            unknown.append(value)
+            unknown.append(Reference("symptom", value))
         elif all(r.symptom.id != symptom.id for r in resolved):
             resolved.append(Resolved(value, symptom, how))
-    return resolved, unknown
+    if unknown:
+        raise UnknownReferences(unknown)
+    return resolved

@@ -15,10 +15,25 @@ async def test_the_seed_page_code_finds_lumbar_muscle_spasm(client: httpx.AsyncC
     assert [c["slug"] for c in body["conditions"]] == ["lumbar-muscle-spasm"]
 
 
-@pytest.mark.parametrize("spelling", ["m62830", "M62830", " m62.830 "])
+@pytest.mark.parametrize("spelling", ["m62830", "M62830", "m62.830"])
 async def test_codes_are_accepted_without_dot_or_in_lower_case(client: httpx.AsyncClient, spelling: str) -> None:
     body = (await client.get(f"/v1/codes/icd10/{spelling}")).json()
     assert body["code"]["code"] == "M62.830"
+
+
+@pytest.mark.parametrize("spelling", [" m62.830 ", "M62..830", "M6", "M62.83000"])
+async def test_what_the_documented_pattern_refuses_the_server_refuses(client: httpx.AsyncClient, spelling: str) -> None:
+    response = await client.get(f"/v1/codes/icd10/{spelling}")
+    assert response.status_code == 422
+    assert "not shaped like an ICD-10-CM code" in response.json()["detail"]
+
+
+async def test_a_well_shaped_code_the_release_lacks_is_a_404(client: httpx.AsyncClient) -> None:
+    assert (await client.get("/v1/codes/icd10/QZZ.ZZZ")).status_code == 404
+    unknown = await client.get("/v1/conditions", params={"icd10": "QZZ.ZZZ"})
+    assert unknown.status_code == 404
+    assert unknown.json()["type"] == "/problems/unknown-reference"
+    assert unknown.json()["errors"][0]["name"] == "icd10"
 
 
 @pytest.mark.parametrize(

@@ -83,15 +83,21 @@ async def test_filter_totals_count_all_pages(library_client: httpx.AsyncClient) 
     assert len(response.json()["items"]) == 1
 
 
-async def test_an_unknown_filter_slug_is_a_422_naming_it(client: httpx.AsyncClient) -> None:
-    response = await client.get("/v1/conditions?symptom=low-back-pain&symptom=backache")
-    assert response.status_code == 422
+async def test_an_unknown_filter_slug_is_a_404_naming_it(client: httpx.AsyncClient) -> None:
+    """A well-formed slug that names nothing is a reference to a missing resource (404), not a malformed request
+    (422): the schema cannot know which slugs exist, and clients can tell "fix the request" from "it is gone"."""
+    response = await client.get("/v1/conditions?symptom=low-back-pain&symptom=backache&cause=gremlins")
+    assert response.status_code == 404
     assert response.headers["content-type"] == "application/problem+json"
     problem = response.json()
+    assert problem["type"] == "/problems/unknown-reference"
     assert problem["errors"] == [
-        {"name": "symptom", "location": "query", "reason": "no symptom has the slug 'backache'"}
+        {"name": "symptom", "location": "query", "reason": "no symptom is named 'backache'"},
+        {"name": "cause", "location": "query", "reason": "no cause is named 'gremlins'"},
     ]
-    assert "/v1/symptoms" in problem["detail"]
+    assert "GET /v1/causes" in problem["detail"] and "GET /v1/symptoms" in problem["detail"]
+    malformed = await client.get("/v1/conditions?symptom=Back%20Ache")
+    assert malformed.status_code == 422 and "is not a slug" in malformed.json()["detail"]
 
 
 async def test_the_detail_has_links_to_every_term(client: httpx.AsyncClient) -> None:

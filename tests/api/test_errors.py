@@ -28,7 +28,7 @@ def assert_problem(response: httpx.Response, status: int) -> dict:  # type: igno
         ("/v1/conditions?limit=101", 422, "less than or equal to 100"),
         ("/v1/conditions?limit=ten", 422, "valid integer"),
         ("/v1/conditions?limt=5", 422, "unknown query parameter 'limt'"),
-        ("/v1/symptoms?cursor=not-a-cursor", 422, "not a cursor this API issued"),
+        ("/v1/symptoms?cursor=not_a_cursor", 422, "not a cursor this API issued"),
         ("/v1/conditions?cursor=%F0%9F%98%80", 422, "not a cursor this API issued"),
         ("/v1/conditions/lumbar-muscle-spasm?field=name", 422, "unknown query parameter 'field'"),
         ("/v1/symptoms/pain?verbose=1", 422, "unknown query parameter 'verbose'"),

@@ -104,7 +104,7 @@ async def test_a_phone_syncs_from_zero_revalidates_and_follows_changes(content_c
 
 
 async def test_changes_reject_a_foreign_cursor(client: httpx.AsyncClient) -> None:
-    response = await client.get("/v1/changes", params={"since": "bm90LWEtY3Vyc29y"})
+    response = await client.get("/v1/changes", params={"since": "bm90LWEtY3Vyc29y"})  # an old opaque cursor
     assert response.status_code == 422
     assert response.json()["errors"][0]["name"] == "since"
     assert "not a cursor this API issued" in response.json()["detail"]

@@ -51,12 +51,16 @@ async def test_free_text_is_resolved_through_search(client: httpx.AsyncClient) -
     ]
 
 
-async def test_unresolvable_or_missing_symptoms_are_422s(client: httpx.AsyncClient) -> None:
-    unknown = await client.get("/v1/conditions/match", params={"symptom": "zzqx"})
-    assert unknown.status_code == 422
-    assert unknown.json()["errors"] == [{"name": "symptom", "location": "query", "reason": "no symptom matches 'zzqx'"}]
+async def test_unresolvable_symptoms_are_404s_and_missing_ones_422s(client: httpx.AsyncClient) -> None:
+    unknown = await client.get("/v1/conditions/match", params={"symptom": ["zzqx", "low-back-pain"]})
+    assert unknown.status_code == 404
+    assert unknown.json()["type"] == "/problems/unknown-reference"
+    reason = "no symptom is named 'zzqx'"
+    assert unknown.json()["errors"] == [{"name": "symptom", "location": "query", "reason": reason}]
     missing = await client.get("/v1/conditions/match")
     assert missing.status_code == 422 and missing.json()["errors"][0]["name"] == "symptom"
+    empty = await client.get("/v1/conditions/match", params={"symptom": ""})
+    assert empty.status_code == 422
 
 
 @pytest.mark.parametrize(

@@ -32,4 +32,5 @@ def test_search_never_fails(app: FastAPI, q: str, kind: str, cursor: str, limit:
             return statuses
 
     statuses = asyncio.run(call())
-    assert all(status in (200, 422) for status in statuses), statuses
+    # 404: match's free text that names no symptom
+    assert all(status in (200, 404, 422) for status in statuses), statuses

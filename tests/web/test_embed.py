@@ -62,7 +62,7 @@ async def test_sections_choose_the_parts_and_their_order(client: httpx.AsyncClie
     ("params", "named"),
     [
         ({"sections": "symptoms,colour"}, "'colour'"),
-        ({"sections": " , "}, "names no section"),
+        ({"sections": " , "}, "comma-separated list (no spaces)"),
         ({"theme": "purple"}, "theme"),
         ({"size": "big"}, "'size'"),
     ],

@@ -1,11 +1,14 @@
 """`/v1/codes/icd10/{code}`: the conditions for an ICD-10-CM code, answered from the seeded code table."""
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Path
 from sqlmodel import Session
 
 from app.api import presenters
 from app.api.deps import DatabaseDep
-from app.core.errors import InvalidParam, InvalidParameters, NotFound
+from app.api.params import ICD10_PATTERN
+from app.core.errors import NotFound
 from app.models.codes import ICD10_SHAPE, ICD10_SYSTEM, parse_icd10
 from app.models.public import CodeLookup
 from app.queries.codes import conditions_for_code
@@ -14,15 +17,20 @@ router = APIRouter(prefix="/codes", tags=["codes"])
 
 
 @router.get("/icd10/{code}", response_model=CodeLookup)
-async def get_icd10_conditions(code: str, db: DatabaseDep) -> CodeLookup:
+async def get_icd10_conditions(
+    code: Annotated[
+        str,
+        Path(
+            pattern=ICD10_PATTERN,
+            description=f"An ICD-10-CM code: {ICD10_SHAPE}; either case, the dot optional.",
+            examples=["M62.830"],
+        ),
+    ],
+    db: DatabaseDep,
+) -> CodeLookup:
     """Find the conditions for an ICD-10-CM code: exact matches first, else the nearest ancestor's."""
     wanted = parse_icd10(code)
-    if wanted is None:
-        reason = f"is not shaped like an ICD-10-CM code: {ICD10_SHAPE}"
-        raise InvalidParameters(
-            f"Path parameter 'code': '{code[:40]}' {reason}.",
-            errors=[InvalidParam(name="code", location="path", reason=reason)],
-        )
+    assert wanted is not None, "the path pattern admits only codes parse_icd10 reads"
     return await db.run(code_lookup, wanted)
 
 

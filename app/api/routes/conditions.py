@@ -5,6 +5,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
+from pydantic import StringConstraints
 from sqlmodel import Session
 
 from app.api import presenters
@@ -12,9 +13,9 @@ from app.api.condition_lookup import Canonical, find_condition, redirect_to_cano
 from app.api.deps import AfterDep, DatabaseDep, LimitQuery, SettingsDep
 from app.api.links import next_cursor, set_next_link
 from app.api.negotiation import negotiated
+from app.api.params import ICD10_PATTERN, Slug, comma_list, comma_list_pattern
 from app.api.structured_data import JSONLD_MEDIA_TYPE, JSONLD_SCHEMA, condition_jsonld
 from app.core.config import Settings
-from app.core.errors import InvalidParam, InvalidParameters
 from app.models.public import (
     NOT_A_DIAGNOSIS,
     ConditionDetail,
@@ -29,6 +30,11 @@ from app.queries.pagination import DEFAULT_LIMIT
 
 router = APIRouter(prefix="/conditions", tags=["conditions"])
 
+DETAIL_FIELDS = tuple(ConditionDetail.model_fields)
+FIELD_LIST_PATTERN = comma_list_pattern(DETAIL_FIELDS)
+MAX_FIELD_LIST_LENGTH = 1_000  # every field name once, with room for repeats
+REPEAT_TO_REQUIRE = "Repeat to require several. A slug that names nothing is a 404 `unknown-reference` problem."
+
 
 @router.get("", response_model=ConditionPage)
 async def list_conditions(
@@ -38,13 +44,13 @@ async def list_conditions(
     after: AfterDep,
     limit: LimitQuery = DEFAULT_LIMIT,
     symptom: Annotated[
-        list[str], Query(description="Only conditions with this symptom (slug). Repeat to require several.")
+        list[Slug], Query(description=f"Only conditions with this symptom (slug). {REPEAT_TO_REQUIRE}")
     ] = [],  # noqa: B006 (FastAPI copies defaults per request)
     cause: Annotated[
-        list[str], Query(description="Only conditions with this cause (slug). Repeat to require several.")
+        list[Slug], Query(description=f"Only conditions with this cause (slug). {REPEAT_TO_REQUIRE}")
     ] = [],  # noqa: B006
     treatment: Annotated[
-        list[str], Query(description="Only conditions with this treatment (slug). Repeat to require several.")
+        list[Slug], Query(description=f"Only conditions with this treatment (slug). {REPEAT_TO_REQUIRE}")
     ] = [],  # noqa: B006
     specialty: Annotated[
         str | None,
@@ -52,13 +58,19 @@ async def list_conditions(
     ] = None,
     expand: Annotated[
         str | None,
-        Query(description="Comma-separated fields of the full record to add to each item (e.g. `symptoms,codes`)."),
+        Query(
+            pattern=FIELD_LIST_PATTERN,
+            max_length=MAX_FIELD_LIST_LENGTH,
+            description="Comma-separated fields of the full record to add to each item (e.g. `symptoms,codes`).",
+        ),
     ] = None,
     icd10: Annotated[
         str | None,
         Query(
+            pattern=ICD10_PATTERN,
             description="Only conditions with this ICD-10-CM code, else with its nearest coded ancestor "
-            "(as `/v1/codes/icd10/{code}` answers). The dot is optional.",
+            "(as `/v1/codes/icd10/{code}` answers). The dot is optional. A code the server does not hold is a 404 "
+            "`unknown-reference` problem.",
             examples=["M62.830"],
         ),
     ] = None,
@@ -67,7 +79,7 @@ async def list_conditions(
     filters = conditions.ConditionFilters(
         symptoms=symptom, causes=cause, treatments=treatment, specialty=specialty, icd10=icd10
     )
-    added = detail_fields("expand", expand)
+    added = comma_list(expand, DETAIL_FIELDS) if expand else None
     page = await db.run(condition_page, filters=filters, after=after, limit=limit, expand=added)
     set_next_link(request, response, page.next_cursor)
     if isinstance(page, ConditionPage):
@@ -107,75 +119,35 @@ def condition_page(
     return ExpandedPage(body, cursor)
 
 
-DETAIL_FIELDS = frozenset(ConditionDetail.model_fields)
-MAX_FIELD_NAMES = len(DETAIL_FIELDS) * 2  # more names than that can only be repeats or junk
-
-
-def detail_fields(parameter: str, value: str | None) -> list[str] | None:
-    """Parse a comma-separated list of condition fields; an unknown name is a 422 listing the valid ones.
-
-    The names come back in the record's own order, whatever order they were sent in: every worker and every
-    spelling of the same request then gives the same bytes, and so the same ETag."""
-    if value is None:
-        return None
-    names = {name.strip() for name in value.split(",", MAX_FIELD_NAMES)[:MAX_FIELD_NAMES] if name.strip()}
-    unknown = sorted(names - DETAIL_FIELDS)[:5]
-    if unknown or not names:
-        reason = f"unknown field(s) {', '.join(repr(n) for n in unknown)}" if unknown else "no field named"
-        reason += f"; choose from: {', '.join(sorted(DETAIL_FIELDS))}"
-        raise InvalidParameters(
-            f"Query parameter '{parameter}': {reason}.",
-            errors=[InvalidParam(name=parameter, location="query", reason=reason)],
-        )
-    return [name for name in ConditionDetail.model_fields if name in names]
-
-
-MAX_SYMPTOMS = 20
-MAX_SYMPTOM_LENGTH = 100  # a symptom's name is a few words; longer free text is refused, not searched
+# Each value that is not a slug costs a search, so the count is the cost bound; a symptom's name is a few
+# words, so longer free text is refused rather than searched.
+MAX_SYMPTOMS = 10
+MAX_SYMPTOM_LENGTH = 100
+SymptomValue = Annotated[str, StringConstraints(min_length=1, max_length=MAX_SYMPTOM_LENGTH)]
 
 
 @router.get("/match", response_model=MatchResult)
 async def match_conditions(
     db: DatabaseDep,
     symptom: Annotated[
-        list[str],
+        list[SymptomValue],
         Query(
             min_length=1,
             max_length=MAX_SYMPTOMS,
-            description="A symptom: its slug, or words that name it (resolved through search; at most "
-            f"{match.MAX_FREE_TEXT} free-text values of up to {MAX_SYMPTOM_LENGTH} characters). Repeat for several.",
+            description=f"A symptom: its slug, or words that name it (up to {MAX_SYMPTOM_LENGTH} characters, "
+            f"resolved through search). Repeat for several, at most {MAX_SYMPTOMS}. A value that names no symptom "
+            "is a 404 `unknown-reference` problem naming it.",
             examples=["low-back-pain"],
         ),
     ],
     limit: Annotated[int, Query(ge=1, le=50, description="At most this many conditions.")] = 10,
 ) -> MatchResult:
     """Rank conditions by how well their symptoms cover the given ones (information, not a diagnosis)."""
-    too_long = [value for value in symptom if len(value) > MAX_SYMPTOM_LENGTH]
-    if too_long:
-        reason = f"at most {MAX_SYMPTOM_LENGTH} characters per symptom (a slug, or a few words that name one)"
-        raise InvalidParameters(
-            f"Query parameter 'symptom': {len(too_long)} value(s) too long; {reason}.",
-            errors=[InvalidParam(name="symptom", location="query", reason=reason)],
-        )
     return await db.run(match_result, symptom, limit=limit)
 
 
 def match_result(session: Session, symptoms: list[str], *, limit: int) -> MatchResult:
-    try:
-        resolved, unknown = match.resolve_symptoms(session, symptoms)
-    except match.TooMuchFreeText as exc:
-        reason = f"at most {match.MAX_FREE_TEXT} values that are not symptom slugs (each is a search)"
-        raise InvalidParameters(
-            f"Query parameter 'symptom': {exc.count} values are not symptom slugs; {reason}. "
-            "GET /v1/symptoms lists the slugs.",
-            errors=[InvalidParam(name="symptom", location="query", reason=reason)],
-        ) from exc
-    if unknown:
-        errors = [InvalidParam(name="symptom", location="query", reason=f"no symptom matches '{v}'") for v in unknown]
-        names = ", ".join(f"'{v}'" for v in unknown)
-        raise InvalidParameters(
-            f"Query parameter 'symptom': no symptom matches {names}. GET /v1/symptoms lists them.", errors=errors
-        )
+    resolved = match.resolve_symptoms(session, symptoms)
     ids = [r.symptom.id for r in resolved if r.symptom.id is not None]
     return MatchResult(
         notice=NOT_A_DIAGNOSIS,
@@ -202,9 +174,11 @@ def match_result(session: Session, symptoms: list[str], *, limit: int) -> MatchR
     )
 
 
-JSONLD_DESCRIPTION = (
-    "With `Accept: application/ld+json`: schema.org JSON-LD, a `MedicalWebPage` about the `MedicalCondition` and "
-    "its FAQs as a `FAQPage` (also at `GET /v1/conditions/{slug}/jsonld`)."
+# JSON-LD is documented at its own path only: one media type per answer keeps generated clients' types exact.
+RECORD_DESCRIPTION = (
+    "The condition's record (`ConditionDetail`); with `fields=`, a `ConditionFields` holding only those fields. "
+    "Clients that send `Accept: application/ld+json` get the schema.org JSON-LD of "
+    "`GET /v1/conditions/{slug}/jsonld` instead."
 )
 SLUG_RESPONSES: dict[int | str, dict[str, object]] = {
     301: {"description": "The slug is an alias (or differs in case): `Location` has the canonical URL."}
@@ -220,7 +194,7 @@ def _jsonld_response(detail: ConditionDetail, settings: Settings) -> JSONRespons
     response_model=ConditionDetail,
     responses={
         **SLUG_RESPONSES,
-        200: {"description": JSONLD_DESCRIPTION, "content": {JSONLD_MEDIA_TYPE: {"schema": JSONLD_SCHEMA}}},
+        200: {"description": RECORD_DESCRIPTION},
     },
 )
 async def get_condition(
@@ -231,14 +205,16 @@ async def get_condition(
     fields: Annotated[
         str | None,
         Query(
+            pattern=FIELD_LIST_PATTERN,
+            max_length=MAX_FIELD_LIST_LENGTH,
             description="Comma-separated top-level fields to return (e.g. `name,symptoms,duration`); all by default. "
-            "JSON only.",
+            "The answer is then a `ConditionFields`: the record with only those fields. JSON only.",
             examples=["name,symptoms,duration"],
         ),
     ] = None,
 ) -> ConditionDetail | RedirectResponse | JSONResponse:
     """Get the full record of a condition: causes, symptoms, treatments, FAQs, duration, codes, review data."""
-    wanted = detail_fields("fields", fields)
+    wanted = comma_list(fields, DETAIL_FIELDS) if fields else None
     found = await find_condition(db, slug)
     if isinstance(found, Canonical):
         return redirect_to_canonical(request, found, presenters.condition_href)

@@ -3,9 +3,9 @@
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from app.core.errors import PROBLEM_TYPES, NotFound
+from app.core.errors import PROBLEM_RESPONSES, PROBLEM_TYPES, NotFound
 
-router = APIRouter(prefix="/problems", tags=["problems"])
+router = APIRouter(prefix="/problems", tags=["problems"], responses=PROBLEM_RESPONSES)
 
 
 class ProblemType(BaseModel):

@@ -8,11 +8,12 @@ from fastapi import APIRouter, Query, Request, Response
 from sqlmodel import Session
 
 from app.api import presenters
+from app.api.cursors import OffsetCursorQuery, offset_cursor, offset_of
 from app.api.deps import DatabaseDep, LimitQuery
 from app.api.links import set_next_link
 from app.models.public import NOT_A_DIAGNOSIS, SearchHit, SearchPage, Suggestion, SuggestionList
 from app.queries import search as search_queries
-from app.queries.pagination import DEFAULT_LIMIT, decode_offset, encode_offset
+from app.queries.pagination import DEFAULT_LIMIT
 
 router = APIRouter(prefix="/search", tags=["search"])
 MAX_QUERY_LENGTH = 200  # room for a long question; the words past MAX_WORDS are not searched anyway
@@ -47,10 +48,10 @@ async def search(
     ],
     type: Annotated[list[EntryType], Query(description="Only entries of this type; repeat for several.")] = [],  # noqa: B006 (FastAPI copies defaults per request)
     limit: LimitQuery = DEFAULT_LIMIT,
-    cursor: Annotated[str | None, Query(description="The `next_cursor` of the previous page.")] = None,
+    cursor: OffsetCursorQuery = None,
 ) -> SearchPage:
     """Search conditions, symptoms, causes and treatments, best match first, tolerant of typos."""
-    offset = decode_offset(cursor)
+    offset = offset_of(cursor)
     kinds = [entry.value for entry in dict.fromkeys(type)]
     page = await db.run(search_page, q, kinds=kinds, limit=limit, offset=offset)
     set_next_link(request, response, page.next_cursor)
@@ -60,7 +61,7 @@ async def search(
 def search_page(session: Session, q: str, *, kinds: list[str], limit: int, offset: int) -> SearchPage:
     result = search_queries.search(session, q, kinds=kinds, limit=limit, offset=offset)
     more = offset + len(result.hits) < result.total
-    next_cursor = encode_offset(offset + len(result.hits)) if more else None
+    next_cursor = offset_cursor(offset + len(result.hits)) if more else None
     return SearchPage(
         notice=NOT_A_DIAGNOSIS,
         query=q,

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from starlette.types import Message, Receive, Scope, Send
 
 from app.api import presenters
+from app.api.cursors import SeqCursorQuery, seq_cursor, seq_of
 from app.api.deps import DatabaseDep
 from app.api.export_files import NDJSON, ExportFailed, ExportFiles
 from app.api.http_cache import etag_matches, validators
@@ -19,7 +20,7 @@ from app.core.errors import DatabaseUnavailable, problem_response
 from app.core.monitor import DatabaseMonitor
 from app.models.public import ChangeEntry, ChangePage, Export
 from app.queries import changes
-from app.queries.pagination import MAX_LIMIT, decode_seq, encode_seq
+from app.queries.pagination import MAX_LIMIT
 
 router = APIRouter(tags=["sync"])
 logger = logging.getLogger(__name__)
@@ -28,14 +29,11 @@ logger = logging.getLogger(__name__)
 @router.get("/changes", response_model=ChangePage)
 async def list_changes(
     db: DatabaseDep,
-    since: Annotated[
-        str | None,
-        Query(description="The `next_cursor` of the last call, or the export's `cursor`; omit for everything."),
-    ] = None,
+    since: SeqCursorQuery = None,
     limit: Annotated[int, Query(ge=1, le=1000, description="At most this many changes.")] = MAX_LIMIT,
 ) -> ChangePage:
     """List what was created, updated or deleted since a cursor, in order (deletions are tombstones)."""
-    return await db.run(change_page, decode_seq(since), limit=limit)
+    return await db.run(change_page, seq_of(since), limit=limit)
 
 
 def change_page(session: Session, seq: int, *, limit: int) -> ChangePage:
@@ -52,7 +50,7 @@ def change_page(session: Session, seq: int, *, limit: int) -> ChangePage:
             )
             for row in rows
         ],
-        next_cursor=encode_seq(last),
+        next_cursor=seq_cursor(last),
         has_more=len(rows) == limit,
     )
 

@@ -1,0 +1,40 @@
+"""Domain errors of the query layer, worded for HTTP clients."""
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from app.core.errors import InvalidParam, UnknownReference, clipped, problem_response
+from app.queries.references import UnknownReferences
+
+# Where a client can see the valid values of each kind of reference.
+_LISTED_AT = {
+    "symptom": "GET /v1/symptoms",
+    "cause": "GET /v1/causes",
+    "treatment": "GET /v1/treatments",
+    "icd10": "GET /v1/codes/icd10/{code}",
+}
+
+
+def _reason(kind: str, value: str) -> str:
+    if kind == "icd10":
+        return f"'{clipped(value)}' is not in the ICD-10-CM code set this server holds"
+    return f"no {kind} is named '{clipped(value)}'"
+
+
+async def _unknown_references(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, UnknownReferences)
+    errors = [InvalidParam(name=r.kind, location="query", reason=_reason(r.kind, r.value)) for r in exc.references]
+    listed = sorted({_LISTED_AT[r.kind] for r in exc.references if r.kind in _LISTED_AT})
+    detail = "; ".join(f"Query parameter '{e.name}': {e.reason}" for e in errors)
+    return problem_response(
+        request,
+        status=UnknownReference.status,
+        detail=f"{detail}. {' and '.join(listed)} list what exists." if listed else f"{detail}.",
+        type_uri=UnknownReference.type_uri(),
+        title=UnknownReference.title,
+        errors=errors,
+    )
+
+
+def install_domain_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(UnknownReferences, _unknown_references)

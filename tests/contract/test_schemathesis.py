@@ -1,0 +1,44 @@
+"""schemathesis, an outside judge of the OpenAPI document: every check but the auth ones, against the real
+server on the seeded library. A schema-valid request must be accepted, a schema-violating one refused, and every
+answer must be what the document says (status, media type, body schema). Fixed seed and example count keep it
+bounded and repeatable."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.servers import api_server
+
+pytestmark = pytest.mark.e2e
+SCHEMATHESIS = str(Path(sys.executable).parent / "schemathesis")
+
+
+def test_the_served_document_holds_under_schemathesis(db_path: Path, tmp_path: Path) -> None:
+    with api_server(db_path) as base:
+        run = subprocess.run(
+            [
+                SCHEMATHESIS,
+                "run",
+                f"{base}/openapi.json",
+                "--checks",
+                "all",
+                "--exclude-checks",
+                "ignored_auth",
+                "--max-examples",
+                "40",
+                "--seed",
+                "1",
+                "--workers",
+                "2",
+                "--no-color",
+            ],
+            cwd=tmp_path,  # its report folder stays out of the checkout
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    summary = run.stdout[-12_000:]
+    assert run.returncode == 0, summary
+    assert "API Operations:" in run.stdout and "Tested: 20" in run.stdout, summary
