@@ -6,7 +6,7 @@ UV_VERSION := 0.13.9
 UV := .tools/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install run migrate seed serve test lint content-lint format typecheck lock clean bench bench-search wrk browser-deps
+.PHONY: install run migrate seed serve test lint content-lint format typecheck lock clean bench bench-search wrk browser-deps client-deps
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -66,7 +66,24 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 
 browser-deps: $(CHROMIUM) $(AXE)
 
-test: lint typecheck content-lint browser-deps
+# Generated-client tests: openapi-python-client in its own environment (it pins an older typer than our CLI);
+# openapi-typescript, openapi-fetch and TypeScript from their npm lock file (no download addresses in it).
+PY_CLIENT_TOOLS := tests/clients/python/.venv/.installed
+
+$(PY_CLIENT_TOOLS): tests/clients/python/requirements.lock | $(UV)
+	$(UV) venv --quiet --allow-existing --python $(PYTHON) tests/clients/python/.venv
+	$(UV) pip sync --quiet --python tests/clients/python/.venv/bin/python --require-hashes $<
+	touch $@
+
+TS_CLIENT_TOOLS := tests/clients/typescript/node_modules/.bin/openapi-typescript
+
+$(TS_CLIENT_TOOLS): tests/clients/typescript/package.json tests/clients/typescript/package-lock.json
+	cd tests/clients/typescript && npm ci --silent
+	touch $@
+
+client-deps: $(PY_CLIENT_TOOLS) $(TS_CLIENT_TOOLS)
+
+test: lint typecheck content-lint browser-deps client-deps
 	$(BIN)/pytest
 
 # Benchmarks: loopback only, bounded (see bench/README.md). wrk comes from Debian, Datasette from its own lock.
@@ -88,6 +105,7 @@ lock: | $(UV)
 	$(UV) pip compile --quiet --generate-hashes --python-version 3.11 -o requirements.lock pyproject.toml
 	$(UV) pip compile --quiet --generate-hashes --python-version 3.11 --extra dev -o requirements-dev.lock pyproject.toml
 	$(UV) pip compile --quiet --generate-hashes --python-version 3.11 -o bench/requirements.lock bench/requirements.in
+	$(UV) pip compile --quiet --generate-hashes --python-version 3.11 -o tests/clients/python/requirements.lock tests/clients/python/requirements.in
 
 clean:
-	rm -rf $(VENV) .tools .mypy_cache .ruff_cache .pytest_cache data tests/browser/node_modules test-artifacts
+	rm -rf $(VENV) .tools .mypy_cache .ruff_cache .pytest_cache data tests/browser/node_modules tests/clients/python/.venv tests/clients/typescript/node_modules test-artifacts

@@ -165,10 +165,25 @@ class ExportFailed(Exception):
     """The build process failed; its last words say why."""
 
 
+def code_fingerprint() -> str:
+    """A digest of the code that writes the files: a server never serves an export an older (or newer) version
+    of itself built for the same content, whose records or cursors may have another shape."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parents[1]
+    for source in sorted(package.rglob("*.py")):
+        digest.update(source.relative_to(package).as_posix().encode())
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+STALE_BUILDS_SECONDS = 24 * 3600  # other code versions' folders, left by earlier deployments
+
+
 class ExportFiles:
     def __init__(self, database_url: str, directory: Path) -> None:
+        """Files go to `directory/<code fingerprint>/<content version>/`."""
         self.database_url = database_url
-        self.directory = directory
+        self.directory = directory / code_fingerprint()
         self._compressor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="export-compress")
         self._inflight: dict[tuple[str, ...], asyncio.Future[ExportFile]] = {}
         self._builds: dict[str, asyncio.Future[Version]] = {}  # one per version, whatever the variant asked
@@ -266,6 +281,10 @@ def _prune(directory: Path) -> None:
     versions.sort(key=lambda p: tuple(int(part) for part in p.name.split("-")), reverse=True)
     for old in versions[KEPT_VERSIONS:]:
         shutil.rmtree(old, ignore_errors=True)
+    now = datetime.now().timestamp()
+    for other in directory.parent.iterdir():
+        if other != directory and other.is_dir() and now - other.stat().st_mtime > STALE_BUILDS_SECONDS:
+            shutil.rmtree(other, ignore_errors=True)
 
 
 def default_directory(database_url: str) -> Path:

@@ -93,3 +93,26 @@ async def test_if_range_without_a_change_log_is_not_a_500(empty_log_client: http
     response = await empty_log_client.get("/v1/export", headers={"Range": "bytes=0-9", "If-Range": '"x"'})
     assert response.status_code == 200
     assert "last-modified" not in response.headers
+
+
+async def test_an_export_built_by_other_code_is_not_served(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Export files outlive the server that built them (EXPORT_DIR). After an upgrade, the same content
+    version must not be served from a file whose records or cursors the old code shaped."""
+    exports = tmp_path / "exports"
+
+    async def export_with(fingerprint: str) -> bytes:
+        monkeypatch.setattr("app.api.export_files.code_fingerprint", lambda: fingerprint)
+        app = create_app(Settings(database_url=db_url, export_dir=str(exports)))
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            body = (await client.get("/v1/export", headers={"Accept-Encoding": "identity"})).content
+        app.state.close()
+        return body
+
+    built = await export_with("old-code")
+    (file,) = (exports / "old-code").glob("*/export.json")
+    file.write_bytes(built.replace(b'"cursor":"', b'"cursor":"old-shape-'))  # what older code wrote
+    assert b"old-shape-" in await export_with("old-code")  # the same code reuses its file
+    assert await export_with("new-code") == built
