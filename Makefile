@@ -6,7 +6,7 @@ UV_VERSION := 0.13.9
 UV := .tools/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install run migrate seed serve test lint content-lint format typecheck lock clean bench bench-search wrk browser-deps client-deps
+.PHONY: install run migrate seed serve test lint content-lint format typecheck lock clean bench bench-search wrk browser-deps client-deps readme-deps readme-examples
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -83,7 +83,18 @@ $(TS_CLIENT_TOOLS): tests/clients/typescript/package.json tests/clients/typescri
 
 client-deps: $(PY_CLIENT_TOOLS) $(TS_CLIENT_TOOLS)
 
-test: lint typecheck content-lint browser-deps client-deps
+# The README's examples are curl | jq command lines, run by tests/docs/test_readme.py as a reader would run them.
+/usr/bin/jq /usr/bin/curl:
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq curl jq >/dev/null
+
+readme-deps: /usr/bin/jq /usr/bin/curl
+
+# After a deliberate change of what the examples print: rewrite their shown output from a live run.
+readme-examples: install readme-deps
+	$(BIN)/python -m tests.docs.readme_examples
+
+test: lint typecheck content-lint browser-deps client-deps readme-deps
 	$(BIN)/pytest
 
 # Benchmarks: loopback only, bounded (see bench/README.md). wrk comes from Debian, Datasette from its own lock.

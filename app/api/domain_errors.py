@@ -29,7 +29,7 @@ async def _unknown_references(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(
         request,
         status=UnknownReference.status,
-        detail=f"{detail}. {' and '.join(listed)} list what exists." if listed else f"{detail}.",
+        detail=f"{detail}. What exists: {', '.join(listed)}." if listed else f"{detail}.",
         type_uri=UnknownReference.type_uri(),
         title=UnknownReference.title,
         errors=errors,
