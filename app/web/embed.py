@@ -106,8 +106,9 @@ async def embed_condition(
 ) -> Response:
     """A condition as a self-contained, accessible HTML card (no scripts, no external assets) with its JSON-LD.
 
-    Show it in an iframe, or let `/embed.js` render it inside a Shadow DOM. Attribution, the last-reviewed
-    date and the medical notice are always shown. The host page styles it through CSS custom properties:
+    Show it in an iframe, or let `/embed.js` render it inside a Shadow DOM. Attribution, the medical
+    notice and the entry's standing are always shown: a draft says so and when it was last updated, a reviewed
+    entry its last and next review dates. The host page styles it through CSS custom properties:
     `--condition-card-background`, `--condition-card-text`, `--condition-card-muted`, `--condition-card-accent`,
     `--condition-card-border`, `--condition-card-font`.
     """

@@ -32,7 +32,11 @@ def test_script_embed_shows_the_condition_isolated_from_the_host_css(page: Page,
     for faq in condition["faqs"]:  # type: ignore[attr-defined]
         expect(card.locator("dt", has_text=faq["question"])).to_be_visible()
     expect(card.locator(".cc-notice")).to_contain_text("not medical advice")
-    expect(card.locator("time")).to_have_attribute("datetime", condition["review"]["last_reviewed"])  # type: ignore[index]
+    # Every seeded entry is a draft: it says when it was last updated, never that it was reviewed.
+    expect(card.locator(".cc-status")).to_have_text("Draft: not yet reviewed by a clinician.")
+    updated = str(condition["updated_at"])[:10]
+    expect(card.locator(".cc-review time")).to_have_attribute("datetime", updated)
+    expect(card).not_to_contain_text("Last reviewed")
 
     # The host's hostile rules apply on the host page and nowhere in the card...
     assert page.locator("#host-heading").evaluate("e => getComputedStyle(e).color") == RED

@@ -1,6 +1,9 @@
 """The widget over HTTP: the card's content and options, its JSON-LD as an extractor finds it, and the headers
 that decide who may frame or fetch it."""
 
+from datetime import date, datetime
+from typing import Any
+
 import extruct  # type: ignore[import-untyped]
 import httpx
 import lxml.html  # type: ignore[import-untyped]
@@ -15,13 +18,31 @@ pytestmark = pytest.mark.anyio
 CARD = "/embed/conditions/lumbar-muscle-spasm"
 
 
+def visible_text(page: str) -> str:
+    """The text a reader sees, whitespace collapsed (the JSON-LD block is data, not text)."""
+    tree = lxml.html.fromstring(page)
+    for data in tree.xpath("//script"):
+        data.drop_tree()
+    return " ".join(tree.text_content().split())
+
+
+def jsonld_nodes(page: str) -> dict[str, dict[str, Any]]:
+    """The card's JSON-LD nodes by type, as an extractor finds them."""
+    [document] = extruct.extract(page, base_url="http://testserver", syntaxes=["json-ld"])["json-ld"]
+    return {node["@type"]: node for node in document["@graph"]}
+
+
+def reader_date(value: date) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
 async def test_the_card_shows_the_whole_condition_with_attribution_and_notice(client: httpx.AsyncClient) -> None:
     detail = (await client.get("/v1/conditions/lumbar-muscle-spasm")).json()
     response = await client.get(CARD)
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/html; charset=utf-8"
     page = response.text
-    shown = " ".join(lxml.html.fromstring(page).text_content().split())  # the text a reader sees
+    shown = visible_text(page)
     for section in ("symptoms", "causes", "treatments", "self_care", "red_flags"):
         for item in detail[section]["items"]:
             assert " ".join(item["text"].split()) in shown, (section, item["text"])
@@ -29,16 +50,43 @@ async def test_the_card_shows_the_whole_condition_with_attribution_and_notice(cl
         assert faq["question"] in shown
     assert "about three to four weeks" in shown
     assert detail["source"]["attribution"] in shown
-    assert f'<time datetime="{detail["review"]["last_reviewed"]}">' in page
     assert "not medical advice" in shown
     assert '<link rel="stylesheet"' not in page and "src=" not in page  # self-contained
 
 
-async def test_an_extractor_finds_the_medical_condition_in_the_card(client: httpx.AsyncClient) -> None:
+async def test_a_draft_says_when_it_was_updated_and_never_that_it_was_reviewed(client: httpx.AsyncClient) -> None:
+    detail = (await client.get("/v1/conditions/lumbar-muscle-spasm")).json()
+    assert detail["review"]["status"] == "draft"
     page = (await client.get(CARD)).text
-    [document] = extruct.extract(page, base_url="http://testserver", syntaxes=["json-ld"])["json-ld"]
-    [web_page] = [node for node in document["@graph"] if node["@type"] == "MedicalWebPage"]
-    condition = web_page["about"]
+    shown = visible_text(page)
+    updated = datetime.fromisoformat(detail["updated_at"])
+    assert "Draft: not yet reviewed by a clinician." in shown
+    assert f"Last updated {reader_date(updated.date())}." in shown
+    assert f'<time datetime="{updated.date().isoformat()}">' in page
+    assert "Last reviewed" not in shown and "Next review" not in shown
+    # The structured data tells crawlers the same: a draft, modified then, with no review date.
+    nodes = jsonld_nodes(page)
+    assert nodes["MedicalWebPage"]["creativeWorkStatus"] == "draft"
+    assert datetime.fromisoformat(nodes["MedicalWebPage"]["dateModified"]) == updated
+    assert [node for node in nodes.values() if "lastReviewed" in node] == []
+
+
+async def test_a_reviewed_entry_gives_its_review_dates_and_no_draft_badge(reviewed_client: httpx.AsyncClient) -> None:
+    review = (await reviewed_client.get("/v1/conditions/lumbar-muscle-spasm")).json()["review"]
+    assert review["status"] == "reviewed"
+    last, next_due = date.fromisoformat(review["last_reviewed"]), date.fromisoformat(review["next_review_due"])
+    page = (await reviewed_client.get(CARD)).text
+    shown = visible_text(page)
+    assert f"Last reviewed {reader_date(last)}. Next review {reader_date(next_due)}." in shown
+    assert f'<time datetime="{last.isoformat()}">' in page and f'<time datetime="{next_due.isoformat()}">' in page
+    assert "not yet reviewed" not in shown and "Last updated" not in shown
+    nodes = jsonld_nodes(page)
+    assert nodes["MedicalWebPage"]["creativeWorkStatus"] == "reviewed"
+    assert nodes["MedicalWebPage"]["lastReviewed"] == nodes["FAQPage"]["lastReviewed"] == last.isoformat()
+
+
+async def test_an_extractor_finds_the_medical_condition_in_the_card(client: httpx.AsyncClient) -> None:
+    condition = jsonld_nodes((await client.get(CARD)).text)["MedicalWebPage"]["about"]
     assert condition["@type"] == "MedicalCondition"
     assert len(condition["signOrSymptom"]) >= 6
     assert condition["possibleTreatment"] and condition["cause"]
