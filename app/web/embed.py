@@ -103,10 +103,18 @@ async def embed_condition(
         ),
     ] = None,
     theme: Annotated[Theme, Query(description="Colour scheme; CSS custom properties override it.")] = "light",
+    editor_notes: Annotated[
+        bool,
+        Query(
+            description="`true` shows the editors' notes (on items, and on the entry as a whole) for an editorial "
+            "preview. Off by default: the card is written for patients. The JSON record always carries them.",
+        ),
+    ] = False,
 ) -> Response:
     """A condition as a self-contained, accessible HTML card (no scripts, no external assets) with its JSON-LD.
 
-    Show it in an iframe, or let `/embed.js` render it inside a Shadow DOM. Attribution, the medical
+    Show it in an iframe, or let `/embed.js` render it inside a Shadow DOM. Editors' notes are left out
+    unless `editor_notes=true` asks for an editorial preview. Attribution, the medical
     notice and the entry's standing are always shown: a draft says so and when it was last updated, a reviewed
     entry its last and next review dates. The host page styles it through CSS custom properties:
     `--condition-card-background`, `--condition-card-text`, `--condition-card-muted`, `--condition-card-accent`,
@@ -121,6 +129,7 @@ async def embed_condition(
         condition=detail,
         sections=shown,
         theme=theme,
+        editor_notes=editor_notes,
         notice=MEDICAL_NOTICE,
         jsonld=condition_jsonld(detail, base_url=settings.base_url),
         css=static_text("card.css"),
@@ -144,6 +153,9 @@ async def embed_script() -> Response:
     <div data-condition="lumbar-muscle-spasm" data-sections="symptoms,faqs" data-theme="light"></div>
     <script src="https://conditions.example/embed.js" async></script>
     ```
+
+    `data-sections` and `data-theme` are the card's `sections` and `theme`; `data-editor-notes="true"` shows the
+    editors' notes (an editorial preview).
     """
     return Response(
         static_text("embed.js"),

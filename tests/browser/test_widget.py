@@ -76,6 +76,19 @@ def test_iframe_embed_shows_the_chosen_sections_in_the_dark_theme(page: Page, ap
     screenshot(page, "widget-iframe-dark")
 
 
+def test_editors_notes_show_only_on_an_editorial_preview(page: Page, clinic_site: str) -> None:
+    page.goto(f"{clinic_site}/editorial.html")
+    for_patients, for_editors = page.locator("#for-patients"), page.locator("#for-editors")
+    for host in (for_patients, for_editors):
+        expect(host).to_have_attribute("data-condition-state", "ready")
+    note = "Contradicted by the next item; the page gives both."
+    expect(for_editors.locator("article")).to_contain_text(note)
+    expect(for_editors.get_by_role("heading", name="Editor's notes")).to_be_visible()
+    expect(for_patients.locator("article li").first).to_be_visible()
+    expect(for_patients.locator("article")).not_to_contain_text(note)
+    expect(for_patients.locator("article")).not_to_contain_text("Editor's note")
+
+
 def test_a_hostile_entry_renders_as_inert_text(console: ConsoleLog, page: Page, clinic_site: str) -> None:
     console.expect_error("404 (Not Found)")  # the embed of a slug that does not exist
     page.goto(f"{clinic_site}/hostile.html")

@@ -106,6 +106,23 @@ async def test_sections_choose_the_parts_and_their_order(client: httpx.AsyncClie
     assert "not medical advice" in page  # the notice is not a section: it is always there
 
 
+async def test_editors_notes_are_left_out_unless_an_editorial_preview_asks(client: httpx.AsyncClient) -> None:
+    detail = (await client.get("/v1/conditions/lumbar-muscle-spasm")).json()
+    sections = ("symptoms", "causes", "treatments", "self_care", "red_flags")
+    item_notes = [" ".join(item["note"].split()) for s in sections for item in detail[s]["items"] if item["note"]]
+    editor_notes = [" ".join(note.split()) for note in detail["editor_notes"]]
+    assert item_notes and editor_notes  # the API record keeps them
+    assert "Contradicted by the next item; the page gives both." in item_notes
+
+    for_patients = visible_text((await client.get(CARD)).text)
+    assert [note for note in item_notes + editor_notes if note in for_patients] == []
+    assert "Editor's note" not in for_patients
+
+    preview = visible_text((await client.get(CARD, params={"editor_notes": "true"})).text)
+    assert [note for note in item_notes + editor_notes if note not in preview] == []
+    assert "(Editor's note: Contradicted by the next item; the page gives both.)" in preview
+
+
 @pytest.mark.parametrize(
     ("params", "named"),
     [
@@ -113,6 +130,7 @@ async def test_sections_choose_the_parts_and_their_order(client: httpx.AsyncClie
         ({"sections": " , "}, "names no section"),
         ({"theme": "purple"}, "theme"),
         ({"size": "big"}, "'size'"),
+        ({"editor_notes": "sometimes"}, "editor_notes"),
     ],
 )
 async def test_bad_options_are_problems_that_say_what_is_allowed(

@@ -1,7 +1,8 @@
 /* conditions-api widget loader.
  *   <div data-condition="lumbar-muscle-spasm"></div>
  *   <script src="https://your-server/embed.js" async></script>
- * Optional: data-sections="symptoms,faqs" and data-theme="dark" on the div. Each card is fetched from
+ * Optional: data-sections="symptoms,faqs", data-theme="dark" and data-editor-notes="true" (an editorial
+ * preview with the editors' notes) on the div. Each card is fetched from
  * /embed/conditions/{slug} and shown inside a Shadow DOM, so the page's CSS and the card's never collide;
  * the card's JSON-LD is copied next to it for search engines. Nothing in the card can run a script: it is
  * parsed with DOMParser, which never executes, and the server escapes all content. */
@@ -14,6 +15,7 @@
     var url = new URL("/embed/conditions/" + encodeURIComponent(host.dataset.condition), base);
     if (host.dataset.sections) url.searchParams.set("sections", host.dataset.sections);
     if (host.dataset.theme) url.searchParams.set("theme", host.dataset.theme);
+    if (host.dataset.editorNotes) url.searchParams.set("editor_notes", host.dataset.editorNotes);
     return url.href;
   }
 
