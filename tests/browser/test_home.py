@@ -1,9 +1,12 @@
 """The home page in a real browser: a newcomer searches, picks a suggestion and sees the condition's card."""
 
+import httpx
+import lxml.html  # type: ignore[import-untyped]
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.helpers import axe_violations, screenshot
+from tests.browser.hostile import SLUG as HOSTILE
 
 pytestmark = pytest.mark.e2e
 
@@ -52,3 +55,13 @@ def test_the_home_and_condition_pages_have_no_serious_accessibility_violations(p
     page.goto(f"{api}/conditions/lumbar-muscle-spasm")
     expect(page.locator(".widget")).to_have_attribute("data-condition-state", "ready")
     assert axe_violations(page) == []
+
+
+def test_the_iframe_snippet_copies_as_an_iframe_titled_with_the_name(page: Page, api: str) -> None:
+    """Even a name full of quotes and markup pastes as one title attribute: the snippet is escaped for pasting."""
+    name = httpx.get(f"{api}/v1/conditions/{HOSTILE}", timeout=5).json()["name"]
+    page.goto(f"{api}/conditions/{HOSTILE}")
+    copied = page.locator("#snippet-iframe + pre code").inner_text()
+    iframe = lxml.html.fragment_fromstring(copied)
+    assert iframe.tag == "iframe" and iframe.get("title") == name
+    assert set(iframe.attrib) == {"src", "title", "width", "height"}

@@ -1,6 +1,7 @@
 """The home page and the condition pages over HTTP (the browser tests drive them for real)."""
 
 import httpx
+import lxml.html  # type: ignore[import-untyped]
 import pytest
 
 pytestmark = pytest.mark.anyio
@@ -35,3 +36,21 @@ async def test_condition_pages_embed_the_widget_and_redirect_aliases(client: htt
     redirect = await client.get("/conditions/back-spasm")
     assert redirect.status_code == 301 and redirect.headers["location"] == "/conditions/lumbar-muscle-spasm"
     assert (await client.get("/conditions/nope")).status_code == 404
+
+
+def pasted_iframe(page: str) -> lxml.html.HtmlElement:
+    """The iframe a site owner gets by copying the snippet shown on the page."""
+    snippet = lxml.html.fromstring(page).get_element_by_id("snippet-iframe").getnext().text_content()
+    return lxml.html.fragment_fromstring(snippet)
+
+
+async def test_the_iframe_snippet_is_titled_with_the_condition_name(client: httpx.AsyncClient) -> None:
+    first = (await client.get("/v1/conditions", params={"limit": 1})).json()["items"][0]
+    for slug, page in (
+        (first["slug"], (await client.get("/")).text),
+        ("lumbar-muscle-spasm", (await client.get("/conditions/lumbar-muscle-spasm")).text),
+    ):
+        name = (await client.get(f"/v1/conditions/{slug}")).json()["name"]
+        iframe = pasted_iframe(page)
+        assert iframe.get("src") == f"http://127.0.0.1:8000/embed/conditions/{slug}"
+        assert iframe.get("title") == name != slug
