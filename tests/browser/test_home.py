@@ -1,4 +1,5 @@
-"""The home page in a real browser: a newcomer searches, picks a suggestion and sees the condition's card."""
+"""The home page in a real browser: a newcomer searches, picks a suggestion and sees the condition's card, or
+the page of a symptom."""
 
 import httpx
 import lxml.html  # type: ignore[import-untyped]
@@ -36,6 +37,20 @@ def test_a_newcomer_searches_and_opens_a_condition(page: Page, api: str) -> None
     screenshot(page, "condition-page")
 
 
+def test_a_suggested_symptom_opens_its_page_for_people(page: Page, api: str) -> None:
+    page.goto(f"{api}/")
+    search = page.get_by_role("combobox", name="Condition, symptom, cause or treatment")
+    search.press_sequentially("tender", delay=30)
+    expect(page.get_by_role("option", name="Tenderness")).to_be_visible()
+    search.press("ArrowDown")
+    search.press("Enter")
+    page.wait_for_url(f"{api}/symptoms/muscle-tenderness")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tenderness")
+    page.get_by_role("link", name="Lumbar muscle spasm").click()
+    page.wait_for_url(f"{api}/conditions/lumbar-muscle-spasm")
+    expect(page.locator(".widget")).to_have_attribute("data-condition-state", "ready")
+
+
 def test_search_works_without_javascript(browser_no_js: Page, api: str) -> None:
     browser_no_js.goto(f"{api}/")
     browser_no_js.get_by_label("Condition, symptom, cause or treatment").fill("lumbr spasm")
@@ -54,6 +69,8 @@ def test_the_home_and_condition_pages_have_no_serious_accessibility_violations(p
     assert axe_violations(page) == []
     page.goto(f"{api}/conditions/lumbar-muscle-spasm")
     expect(page.locator(".widget")).to_have_attribute("data-condition-state", "ready")
+    assert axe_violations(page) == []
+    page.goto(f"{api}/symptoms/numbness-or-tingling")
     assert axe_violations(page) == []
 
 

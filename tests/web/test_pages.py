@@ -54,3 +54,60 @@ async def test_the_iframe_snippet_is_titled_with_the_condition_name(client: http
         iframe = pasted_iframe(page)
         assert iframe.get("src") == f"http://127.0.0.1:8000/embed/conditions/{slug}"
         assert iframe.get("title") == name != slug
+
+
+PEOPLE_PAGES = ("/conditions/", "/symptoms/", "/causes/", "/treatments/")
+
+
+def heading(page: lxml.html.HtmlElement) -> str:
+    return str(page.xpath("string(//h1)"))
+
+
+async def test_search_results_lead_to_pages_for_people(client: httpx.AsyncClient) -> None:
+    opened_kinds = set()
+    for query in ("numb", "ice", "herniated"):
+        results = lxml.html.fromstring((await client.get("/", params={"q": query})).text).xpath(
+            "//ol[@class='results']//a"
+        )
+        hits = (await client.get("/v1/search", params={"q": query, "limit": 20})).json()["items"]
+        assert len(results) == len(hits) > 0
+        for link, hit in zip(results, hits, strict=True):
+            href = link.get("href")
+            assert href == hit["href"].removeprefix("/v1") and href.startswith(PEOPLE_PAGES), (query, href)
+            opened = await client.get(href)
+            assert opened.status_code == 200 and opened.headers["content-type"].startswith("text/html")
+            assert heading(lxml.html.fromstring(opened.text)) == link.text_content()
+            opened_kinds.add(hit["type"])
+    assert opened_kinds == {"condition", "symptom", "cause", "treatment"}
+
+
+async def test_a_symptom_page_lists_the_conditions_in_their_words(client: httpx.AsyncClient) -> None:
+    record = (await client.get("/v1/symptoms/numbness-or-tingling")).json()
+    assert {use["section"] for use in record["conditions"]} == {"symptom", "red-flag"}
+    response = await client.get("/symptoms/numbness-or-tingling")
+    assert response.status_code == 200
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    page = lxml.html.fromstring(response.text)
+    assert heading(page) == record["name"]
+    listed = {
+        item.xpath("string(h3/a/@href)"): [" ".join(use.text_content().split()) for use in item.xpath(".//li")]
+        for item in page.xpath("//ul[@class='conditions']/li")
+    }
+    expected: dict[str, list[str]] = {}
+    for use in record["conditions"]:
+        part = "When to seek urgent care" if use["section"] == "red-flag" else "Symptoms"
+        expected.setdefault(f"/conditions/{use['slug']}", []).append(" ".join(f"{part} {use['text']}".split()))
+    assert listed == expected
+
+
+async def test_cause_and_treatment_pages_say_what_they_are(client: httpx.AsyncClient) -> None:
+    cause = lxml.html.fromstring((await client.get("/causes/herniated-disc")).text)
+    assert "It is a condition of its own: see Herniated disc." in " ".join(cause.text_content().split())
+    assert cause.xpath("//main//a[@href='/conditions/herniated-disc']")
+    treatment = (await client.get("/v1/treatments/cold-therapy")).json()
+    page = (await client.get("/treatments/cold-therapy")).text
+    assert f"Treatment: {treatment['kind']}" in page
+    for use in treatment["conditions"]:
+        assert f'href="/conditions/{use["slug"]}"' in page
+    missing = await client.get("/symptoms/no-such-symptom")
+    assert missing.status_code == 404
