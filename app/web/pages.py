@@ -50,6 +50,11 @@ def page_href(kind: str, slug: str) -> str:
     return presenters.entry_href(kind, slug).removeprefix(API_PREFIX)
 
 
+def is_site_page(path: str) -> bool:
+    """The home page and the entries' pages for people (the docs, the API and assets are not)."""
+    return path == "/" or path.startswith(SITE_PAGE_PREFIXES)
+
+
 @dataclass(frozen=True)
 class TermPage:
     """One kind of vocabulary entry, and how its page for people is built."""
@@ -63,6 +68,9 @@ TERM_PAGES = (
     TermPage(vocabulary.SYMPTOMS, "Symptom", presenters.symptom_detail),
     TermPage(vocabulary.CAUSES, "Cause", presenters.cause_detail),
     TermPage(vocabulary.TREATMENTS, "Treatment", presenters.treatment_detail),
+)
+SITE_PAGE_PREFIXES = tuple(
+    page_href(kind, "") for kind in ("condition", *(page.vocabulary.name for page in TERM_PAGES))
 )
 # Where a condition page lists a symptom or treatment, titled as the card titles that part (a symptom may be a
 # red flag); causes have one part only.

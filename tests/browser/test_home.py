@@ -6,7 +6,7 @@ import lxml.html  # type: ignore[import-untyped]
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import axe_violations, screenshot
+from tests.browser.helpers import ConsoleLog, axe_violations, screenshot
 from tests.browser.hostile import SLUG as HOSTILE
 
 pytestmark = pytest.mark.e2e
@@ -60,6 +60,15 @@ def test_search_works_without_javascript(browser_no_js: Page, api: str) -> None:
     expect(results.first).to_contain_text("Lumbar muscle spasm")
     results.first.get_by_role("link").click()
     expect(browser_no_js.get_by_role("heading", level=1)).to_have_text("Lumbar muscle spasm")
+
+
+def test_a_missing_page_says_so_to_the_visitor(console: ConsoleLog, page: Page, api: str) -> None:
+    console.expect_error("404 (Not Found)")  # Chromium logs the page's own status
+    page.goto(f"{api}/conditions/no-such-condition")
+    expect(page.get_by_role("heading", level=1)).to_have_text("There is no page at this address.")
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="home page").click()
+    page.wait_for_url(f"{api}/")
 
 
 def test_the_home_and_condition_pages_have_no_serious_accessibility_violations(page: Page, api: str) -> None:

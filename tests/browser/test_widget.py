@@ -1,5 +1,8 @@
 """The widget in a real browser: a clinic's page on another origin embeds it by script and by iframe."""
 
+import json
+import re
+
 import extruct  # type: ignore[import-untyped]
 import httpx
 import pytest
@@ -11,6 +14,7 @@ from tests.browser.hostile import SLUG as HOSTILE
 pytestmark = pytest.mark.e2e
 
 RED = "rgb(255, 0, 0)"
+UNAVAILABLE = "This information is not available right now."
 
 
 def lumbar(api: str) -> dict[str, object]:
@@ -109,11 +113,44 @@ def test_a_hostile_entry_renders_as_inert_text(console: ConsoleLog, page: Page, 
     assert frame_card.locator(inline_handlers).count() == 0
     frame = page.frame(url=lambda url: f"/embed/conditions/{HOSTILE}" in url)
     assert frame is not None and frame.evaluate("() => window.__xss") is None
-    # A slug that does not exist shows the server's explanation, not a broken page.
+    # A slug that does not exist tells the visitor so in plain words (the next test looks closer).
     missing = page.locator("#missing")
     expect(missing).to_have_attribute("data-condition-state", "error")
-    expect(missing.locator("[role=alert]")).to_contain_text("No condition has the slug or alias 'no-such-condition'")
+    expect(missing).to_have_text(UNAVAILABLE)
     screenshot(page, f"widget-{HOSTILE}")
+
+
+def test_failed_embeds_tell_visitors_in_plain_words_and_developers_why(
+    console: ConsoleLog, page: Page, api: str, clinic_site: str
+) -> None:
+    # Chromium logs every failed load as a console error; these are the two this page provokes on purpose.
+    console.expect_error("404 (Not Found)")
+    console.expect_error("422 (Unprocessable")
+    page.goto(f"{clinic_site}/broken.html")
+    for host, detail in (
+        ("#unknown-slug", "404 Not Found: No condition has the slug or alias 'no-such-condition'"),
+        ("#bad-theme", "422 Invalid Parameters: query parameter 'theme'"),
+    ):
+        element = page.locator(host)
+        expect(element).to_have_attribute("data-condition-state", "error")
+        expect(element).to_have_text(UNAVAILABLE)
+        expect(element).to_have_attribute("data-error-detail", re.compile("^" + re.escape(detail)))
+        assert any(detail in warning for warning in console.warnings), console.warnings
+    for frame_id, problem_url in (
+        ("#iframe-bad-theme", f"{api}/embed/conditions/lumbar-muscle-spasm?theme=neon"),
+        ("#iframe-unknown-slug", f"{api}/embed/conditions/no-such-condition"),
+    ):
+        frame = page.frame_locator(frame_id)
+        expect(frame.locator("body")).to_have_text(UNAVAILABLE)
+        problem = httpx.get(problem_url, timeout=5).json()  # what an API client gets for the same URL
+        shown = frame.locator("script[type='application/problem+json']").text_content()
+        assert shown is not None and json.loads(shown) == problem
+    expect(page.frame_locator("#iframe-unknown-slug").locator("article")).to_have_class("condition-card theme-dark")
+    assert axe_violations(page) == []
+    screenshot(page, "widget-failures")
+    page.goto(f"{api}/embed/conditions/no-such-condition")  # axe does not look inside cross-origin frames
+    expect(page.locator("body")).to_have_text(UNAVAILABLE)
+    assert axe_violations(page) == []
 
 
 def test_the_widget_has_no_serious_accessibility_violations(page: Page, api: str, clinic_site: str) -> None:

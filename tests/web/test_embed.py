@@ -1,6 +1,7 @@
 """The widget over HTTP: the card's content and options, its JSON-LD as an extractor finds it, and the headers
 that decide who may frame or fetch it."""
 
+import json
 from datetime import date, datetime
 from typing import Any
 
@@ -10,6 +11,7 @@ import lxml.html  # type: ignore[import-untyped]
 import pytest
 
 from app.core.config import Settings
+from app.core.errors import PROBLEM_MEDIA_TYPE
 from app.main import create_app
 from app.web.rendering import script_json
 
@@ -19,11 +21,8 @@ CARD = "/embed/conditions/lumbar-muscle-spasm"
 
 
 def visible_text(page: str) -> str:
-    """The text a reader sees, whitespace collapsed (the JSON-LD block is data, not text)."""
-    tree = lxml.html.fromstring(page)
-    for data in tree.xpath("//script"):
-        data.drop_tree()
-    return " ".join(tree.text_content().split())
+    """The text a reader sees: the body's, whitespace collapsed."""
+    return " ".join(lxml.html.fromstring(page).body.text_content().split())
 
 
 def jsonld_nodes(page: str) -> dict[str, dict[str, Any]]:
@@ -150,6 +149,51 @@ async def test_aliases_redirect_and_unknown_slugs_are_404s(client: httpx.AsyncCl
     missing = await client.get("/embed/conditions/nope")
     assert missing.status_code == 404
     assert "No condition has the slug or alias 'nope'" in missing.json()["detail"]
+
+
+# What Chromium sends when it loads a page or an iframe.
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
+UNAVAILABLE = "This information is not available right now."
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [(f"{CARD}?theme=neon", 422), ("/embed/conditions/no-such-condition", 404), (f"{CARD}?size=big", 422)],
+)
+async def test_a_failing_iframe_tells_visitors_in_plain_words_and_developers_why(
+    client: httpx.AsyncClient, url: str, status: int
+) -> None:
+    problem = (await client.get(url, headers={"Accept": PROBLEM_MEDIA_TYPE})).json()
+    response = await client.get(url, headers={"Accept": BROWSER_ACCEPT})
+    assert response.status_code == status == problem["status"]
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    assert "Accept" in response.headers["vary"]
+    assert visible_text(response.text) == UNAVAILABLE
+    # The why stays in the page for the site's developer, as the problem details themselves.
+    [data] = lxml.html.fromstring(response.text).xpath("//script[@type='application/problem+json']")
+    assert json.loads(data.text) == problem
+    # Still the card's policy: nothing runs, only the allowed sites may frame it.
+    policy = response.headers["content-security-policy"]
+    assert "default-src 'none'" in policy and "script-src" not in policy and policy.endswith("frame-ancestors *")
+    head = await client.head(url, headers={"Accept": BROWSER_ACCEPT})
+    assert head.status_code == status and head.content == b""
+    assert head.headers["content-length"] == str(len(response.content))
+
+
+@pytest.mark.parametrize(
+    "accept", ["application/json", PROBLEM_MEDIA_TYPE, "*/*", "text/html, application/problem+json", ""]
+)
+async def test_api_clients_and_embed_js_still_get_problem_details(client: httpx.AsyncClient, accept: str) -> None:
+    response = await client.get(f"{CARD}?theme=neon", headers={"Accept": accept})
+    assert response.status_code == 422
+    assert response.headers["content-type"] == PROBLEM_MEDIA_TYPE
+    assert "theme" in response.json()["detail"]
+    assert "Accept" in response.headers["vary"]  # caches must not hand this to a browser, nor the page to a client
+
+
+async def test_the_api_answers_browsers_with_problem_details(client: httpx.AsyncClient) -> None:
+    response = await client.get("/v1/conditions/no-such-condition", headers={"Accept": BROWSER_ACCEPT})
+    assert response.status_code == 404 and response.headers["content-type"] == PROBLEM_MEDIA_TYPE
 
 
 async def test_by_default_any_site_may_frame_and_fetch_the_card_but_it_runs_no_script(

@@ -1,5 +1,7 @@
 """The home page and the condition pages over HTTP (the browser tests drive them for real)."""
 
+import json
+
 import httpx
 import lxml.html  # type: ignore[import-untyped]
 import pytest
@@ -111,3 +113,29 @@ async def test_cause_and_treatment_pages_say_what_they_are(client: httpx.AsyncCl
         assert f'href="/conditions/{use["slug"]}"' in page
     missing = await client.get("/symptoms/no-such-symptom")
     assert missing.status_code == 404
+
+
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "says"),
+    [
+        ("/conditions/no-such-condition", 404, "There is no page at this address."),
+        ("/symptoms/no-such-symptom", 404, "There is no page at this address."),
+        ("/?q=" + "x" * 201, 422, "This information is not available right now."),
+    ],
+)
+async def test_a_failing_page_speaks_to_the_visitor(
+    client: httpx.AsyncClient, url: str, status: int, says: str
+) -> None:
+    problem = (await client.get(url)).json()  # what an API client gets
+    response = await client.get(url, headers={"Accept": BROWSER_ACCEPT})
+    assert response.status_code == status == problem["status"]
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    page = lxml.html.fromstring(response.text)
+    assert heading(page) == says
+    assert page.xpath("//main//a/@href") == ["/"]
+    [data] = page.xpath("//script[@type='application/problem+json']")
+    assert json.loads(data.text) == problem

@@ -32,25 +32,36 @@
     }
   }
 
-  function showError(host, root, message) {
+  // What a visitor reads when a card cannot be shown (embed.UNAVAILABLE, what the server's error page says);
+  // why it failed is for the site's developer: the element's data-error-detail attribute and a console warning.
+  var UNAVAILABLE = "This information is not available right now.";
+
+  function showError(host, root, detail) {
     var box = document.createElement("p");
-    box.setAttribute("role", "alert");
-    box.textContent = "This condition could not be shown: " + message;
+    box.textContent = UNAVAILABLE;
     root.replaceChildren(box);
+    host.dataset.errorDetail = detail;
     host.dataset.conditionState = "error";
+    console.warn("conditions-api widget: the card '" + host.dataset.condition + "' could not be shown: " + detail);
+  }
+
+  function problemDetail(response) {
+    var said = response.status + " " + response.statusText;
+    return response.json().then(
+      function (problem) { return response.status + " " + (problem.title || response.statusText) + ": " + problem.detail; },
+      function () { return said; }
+    );
   }
 
   function render(host) {
     if (host.dataset.conditionState) return;
     host.dataset.conditionState = "loading";
     var root = host.shadowRoot || host.attachShadow({ mode: "open" });
-    fetch(cardUrl(host), { headers: { Accept: "text/html" }, credentials: "omit" })
+    // Naming problem+json as highly as HTML asks for the problem details, not the error page, on failure.
+    fetch(cardUrl(host), { headers: { Accept: "text/html, application/problem+json" }, credentials: "omit" })
       .then(function (response) {
         if (response.ok) return response.text();
-        return response.json().then(
-          function (problem) { throw new Error(problem.detail || problem.title || response.statusText); },
-          function () { throw new Error("HTTP " + response.status); }
-        );
+        return problemDetail(response).then(function (detail) { throw new Error(detail); });
       })
       .then(function (html) {
         var page = new DOMParser().parseFromString(html, "text/html");
