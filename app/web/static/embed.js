@@ -45,11 +45,15 @@
     console.warn("conditions-api widget: the card '" + host.dataset.condition + "' could not be shown: " + detail);
   }
 
+  // "404 Not Found: No condition has the slug or alias 'x'. …" from the problem details, if the body is one.
   function problemDetail(response) {
-    var said = response.status + " " + response.statusText;
+    var status = response.status + " " + response.statusText;
     return response.json().then(
-      function (problem) { return response.status + " " + (problem.title || response.statusText) + ": " + problem.detail; },
-      function () { return said; }
+      function (problem) {
+        var title = response.status + " " + (problem.title || response.statusText);
+        return problem.detail ? title + ": " + problem.detail : title;
+      },
+      function () { return status; }
     );
   }
 
