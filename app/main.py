@@ -24,6 +24,7 @@ from app.core.errors import install_error_handlers
 from app.core.monitor import DatabaseMonitor
 from app.core.read_pool import ReadPool
 from app.web import embed, pages
+from app.web.error_pages import HtmlErrorPagesMiddleware
 
 DESCRIPTION = """
 Structured medical condition knowledge: conditions with their causes, symptoms, treatments, FAQs, typical
@@ -120,12 +121,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     install_error_handlers(app)
     install_domain_error_handlers(app)
-    # Each middleware added wraps the ones before it. From the outside in: security headers, CORS, the error
-    # boundary (so a 500 still gets CORS headers), the cache (it answers warm GETs before routing), then the
-    # cancelling of work for clients that left (on cache misses only).
+    # Each middleware added wraps the ones before it. From the outside in: security headers, CORS, HTML error
+    # pages for people (around every problem, a 500 included), the error boundary (so a 500 still gets CORS
+    # headers), the cache (it answers warm GETs before routing), then the cancelling of work for clients that
+    # left (on cache misses only).
     app.add_middleware(CancelOnDisconnectMiddleware)
     app.add_middleware(HttpCacheMiddleware, settings=settings, monitor=monitor)
     app.add_middleware(ErrorBoundaryMiddleware)
+    app.add_middleware(HtmlErrorPagesMiddleware, settings=settings)
     app.include_router(health.router)
     app.include_router(api_router)
     app.include_router(problems.router)

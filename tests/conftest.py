@@ -1,5 +1,6 @@
 """Fixtures: real SQLite files built by the real migrations and seed pipeline, one copy per test."""
 
+import re
 import shutil
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -84,3 +85,27 @@ def content_copy(tmp_path: Path) -> Path:
     target = tmp_path / "seed"
     shutil.copytree(SEED_DIR, target)
     return target
+
+
+REVIEWED = {"last_reviewed": "2026-12-01", "next_review_due": "2027-06-01"}
+
+
+@pytest.fixture
+async def reviewed_client(db_path: Path, content_copy: Path, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of a library where a clinician has reviewed lumbar muscle spasm (every seeded entry is a draft):
+    the content edit a reviewer would make, applied by the real seed pipeline."""
+    page = content_copy / "conditions" / "lumbar-muscle-spasm.md"
+    text = page.read_text(encoding="utf-8")
+    review = "review:\n  status: reviewed\n" + "".join(f"  {key}: {value}\n" for key, value in REVIEWED.items())
+    edited = re.sub(r"review:\n(  .*\n)+", review, text, count=1)
+    assert edited != text
+    page.write_text(edited, encoding="utf-8")
+    engine = create_db_engine(sqlite_url(db_path))
+    try:
+        seed(engine, content_copy)
+    finally:
+        engine.dispose()
+    app = create_app(Settings(database_url=sqlite_url(db_path), export_dir=str(tmp_path / "exports")))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client:
+        yield client
+    app.state.close()

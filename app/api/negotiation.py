@@ -33,6 +33,17 @@ def negotiated(accept: str) -> str:
     return best
 
 
+def wants_html_page(accept: str) -> bool:
+    """Whether an error should be a page for people: the client names `text/html` (a browser loading a page or
+    an iframe) and prefers it to JSON. Clients that name `application/problem+json` or `application/json` as
+    highly (embed.js, API clients), send `*/*` or no Accept get the problem details."""
+    qualities = _qualities(accept)
+    html = qualities.get("text/html", 0.0)
+    return html > 0 and all(
+        html > qualities.get(media, 0.0) for media in ("application/json", "application/problem+json")
+    )
+
+
 def choose_encoding(accept_encoding: str) -> str:
     """`br`, `gzip` or `identity`: the best coding the client accepts."""
     offered = {name for name, quality in _qualities(accept_encoding).items() if quality > 0}

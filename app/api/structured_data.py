@@ -78,6 +78,9 @@ def condition_jsonld(detail: ConditionDetail, *, base_url: str) -> dict[str, Any
     if detail.duration is not None:
         condition["expectedPrognosis"] = detail.duration.with_days()
 
+    # A draft has no clinician's review to date: it says `creativeWorkStatus: draft` and when it changed.
+    reviewed = detail.review.clinician_reviewed_on()
+    review_dates = {"lastReviewed": reviewed.isoformat()} if reviewed is not None else {}
     source: dict[str, Any] = {"@type": "CreativeWork", "name": detail.source.title}
     if detail.source.url:
         source["url"] = detail.source.url
@@ -89,7 +92,7 @@ def condition_jsonld(detail: ConditionDetail, *, base_url: str) -> dict[str, Any
         "description": detail.summary,
         "inLanguage": "en",
         "about": condition,
-        "lastReviewed": detail.review.last_reviewed.isoformat(),
+        **review_dates,
         "dateModified": detail.updated_at.isoformat(),
         "creativeWorkStatus": detail.review.status.value,
         "citation": source,
@@ -104,7 +107,7 @@ def condition_jsonld(detail: ConditionDetail, *, base_url: str) -> dict[str, Any
                 "url": page_url,
                 "name": f"{detail.name}: questions and answers",
                 "about": {"@id": condition_id},
-                "lastReviewed": detail.review.last_reviewed.isoformat(),
+                **review_dates,
                 "mainEntity": [
                     {
                         "@type": "Question",

@@ -94,6 +94,11 @@ class Review(ReadModel):
     last_reviewed: date
     next_review_due: date
 
+    def clinician_reviewed_on(self) -> date | None:
+        """The review date a reader may be told: none for a draft, which no clinician has reviewed, so that no
+        page shows "Last reviewed" beside "not yet reviewed" (the card and the JSON-LD both ask here)."""
+        return self.last_reviewed if self.status == ReviewStatus.reviewed else None
+
 
 class Source(ReadModel):
     title: str

@@ -40,11 +40,24 @@ SECTIONS = {
 }
 Theme = Literal["light", "dark"]
 
+# What a visitor reads when a card cannot be shown: they cannot act on why (embed.js says the same words).
+UNAVAILABLE = "This information is not available right now."
+# A client that prefers HTML to JSON (a browser loading an iframe) gets its errors as a page for the visitor,
+# with the problem details inside for the site's developer (app/web/error_pages.py).
+ERROR_PAGE_EXAMPLE = (
+    '<!doctype html>… <script type="application/problem+json" id="problem">{"status": 404, …}</script> … '
+    f"<p>{UNAVAILABLE}</p> …"
+)
+CARD_ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {**spec, "content": {**spec["content"], "text/html": {"example": ERROR_PAGE_EXAMPLE}}}
+    for status, spec in PROBLEM_RESPONSES.items()
+}
+
 router = APIRouter(
     prefix=EMBED_PREFIX,
     tags=["embed"],
     dependencies=[Depends(reject_unknown_query_params)],
-    responses=PROBLEM_RESPONSES,
+    responses=CARD_ERROR_RESPONSES,
 )
 
 
@@ -96,13 +109,27 @@ async def embed_condition(
         ),
     ] = None,
     theme: Annotated[Theme, Query(description="Colour scheme; CSS custom properties override it.")] = "light",
+    editor_notes: Annotated[
+        bool,
+        Query(
+            description="`true` shows the editors' notes (on items, and on the entry as a whole) for an editorial "
+            "preview. Off by default: the card is written for patients. The JSON record always carries them.",
+        ),
+    ] = False,
 ) -> Response:
     """A condition as a self-contained, accessible HTML card (no scripts, no external assets) with its JSON-LD.
 
-    Show it in an iframe, or let `/embed.js` render it inside a Shadow DOM. Attribution, the last-reviewed
-    date and the medical notice are always shown. The host page styles it through CSS custom properties:
-    `--condition-card-background`, `--condition-card-text`, `--condition-card-muted`, `--condition-card-accent`,
-    `--condition-card-border`, `--condition-card-font`.
+    Show it in an iframe, or let `/embed.js` render it inside a Shadow DOM. Attribution, the medical notice and
+    the entry's standing are always shown: a draft says so and when it was last updated, a reviewed entry its
+    last and next review dates. Editors' notes are left out unless `editor_notes=true` asks for an editorial
+    preview. The host page styles it through CSS custom properties: `--condition-card-background`,
+    `--condition-card-text`, `--condition-card-muted`, `--condition-card-accent`, `--condition-card-border`,
+    `--condition-card-font`.
+
+    When the card cannot be shown (an unknown slug or option), a client that prefers `text/html` to JSON, as a
+    browser loading an iframe does, gets a page that tells the visitor "This information is not available right
+    now." with the same status code and the problem details inside it (an `application/problem+json` script
+    block); other clients get the problem details.
     """
     shown = chosen_sections(sections)
     detail = await find_condition(db, slug)
@@ -113,6 +140,7 @@ async def embed_condition(
         condition=detail,
         sections=shown,
         theme=theme,
+        editor_notes=editor_notes,
         notice=MEDICAL_NOTICE,
         jsonld=condition_jsonld(detail, base_url=settings.base_url),
         css=static_text("card.css"),
@@ -136,6 +164,10 @@ async def embed_script() -> Response:
     <div data-condition="lumbar-muscle-spasm" data-sections="symptoms,faqs" data-theme="light"></div>
     <script src="https://conditions.example/embed.js" async></script>
     ```
+
+    `data-sections` and `data-theme` are the card's `sections` and `theme`; `data-editor-notes="true"` shows the
+    editors' notes (an editorial preview). A card that cannot be shown tells the visitor "This information is
+    not available right now."; why is on the element's `data-error-detail` and in a console warning.
     """
     return Response(
         static_text("embed.js"),

@@ -1,7 +1,12 @@
-"""The home page a developer lands on (`/`): what this is, a search box with type-ahead, the conditions, and
-each condition shown with the widget next to its embed snippet. Server-rendered; the search works without
-JavaScript (the form submits to `/?q=`) and the type-ahead improves it when JavaScript runs."""
+"""The site's pages: the home page a developer lands on (`/`: what this is, a search box with type-ahead, the
+conditions), each condition shown with the widget next to its embed snippet (`/conditions/{slug}`), and a page
+for people per symptom, cause and treatment (`/symptoms/{slug}`…: the conditions that list it, in their words),
+where search results lead. Server-rendered; the search works without JavaScript (the form submits to `/?q=`)
+and the type-ahead improves it when JavaScript runs."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import groupby
 from typing import Annotated
 
 from fastapi import FastAPI, Query, Request
@@ -13,10 +18,16 @@ from app import __version__
 from app.api import presenters
 from app.api.condition_lookup import Canonical, find_condition, redirect_to_canonical
 from app.api.deps import DatabaseDep, SettingsDep
+from app.api.main import API_PREFIX
+from app.api.routes.vocabulary import term_detail
 from app.models import Condition
+from app.models import public as api
+from app.models.base import SymptomSection, TreatmentSection
 from app.models.public import NOT_A_DIAGNOSIS
-from app.queries import conditions
+from app.queries import conditions, vocabulary
 from app.queries import search as search_queries
+from app.queries.vocabulary import Vocabulary
+from app.web.embed import SECTIONS, Section
 from app.web.rendering import STATIC_DIR, csp_hash, render
 
 SITE_ASSETS = "/static/site"
@@ -34,8 +45,58 @@ PAGE_HEADERS = {
 
 
 def page_href(kind: str, slug: str) -> str:
-    """Conditions open their page here; vocabulary entries open their API record."""
-    return f"/conditions/{slug}" if kind == "condition" else presenters.entry_href(kind, slug)
+    """An entry's page for people: its API record's path without `/v1` (`/symptoms/low-back-pain`).
+    home.js follows the same rule for the type-ahead's suggestions."""
+    return presenters.entry_href(kind, slug).removeprefix(API_PREFIX)
+
+
+def is_site_page(path: str) -> bool:
+    """The home page and the entries' pages for people (the docs, the API and assets are not)."""
+    return path == "/" or path.startswith(SITE_PAGE_PREFIXES)
+
+
+@dataclass(frozen=True)
+class TermPage:
+    """One kind of vocabulary entry, and how its page for people is built."""
+
+    vocabulary: Vocabulary
+    label: str
+    build: Callable[..., api.TermDetail]
+
+
+TERM_PAGES = (
+    TermPage(vocabulary.SYMPTOMS, "Symptom", presenters.symptom_detail),
+    TermPage(vocabulary.CAUSES, "Cause", presenters.cause_detail),
+    TermPage(vocabulary.TREATMENTS, "Treatment", presenters.treatment_detail),
+)
+SITE_PAGE_PREFIXES = tuple(
+    page_href(kind, "") for kind in ("condition", *(page.vocabulary.name for page in TERM_PAGES))
+)
+# Where a condition page lists a symptom or treatment, titled as the card titles that part (a symptom may be a
+# red flag); causes have one part only.
+USE_SECTIONS: dict[str | None, Section] = {
+    SymptomSection.symptom: SECTIONS["symptoms"],
+    SymptomSection.red_flag: SECTIONS["red_flags"],
+    TreatmentSection.treatment: SECTIONS["treatments"],
+    TreatmentSection.self_care: SECTIONS["self_care"],
+}
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A condition that lists a term, with the words (and parts) in which its page does."""
+
+    condition: api.Link
+    uses: list[tuple[Section | None, str]]
+
+
+def listings(uses: list[api.ConditionUse]) -> list[Listing]:
+    found = []
+    for _, group in groupby(uses, key=lambda use: use.slug):  # ordered by condition name, then slug
+        rows = list(group)
+        link = api.Link(slug=rows[0].slug, name=rows[0].name, href=page_href("condition", rows[0].slug))
+        found.append(Listing(link, [(USE_SECTIONS.get(row.section), row.text) for row in rows]))
+    return found
 
 
 def _html(body: str) -> HTMLResponse:
@@ -75,9 +136,31 @@ def install_pages(app: FastAPI) -> None:
             )
         )
 
+    for term_page in TERM_PAGES:
+        _install_term_page(app, term_page)
+
     @app.get("/conditions/{slug}", include_in_schema=False)
     async def condition_page(slug: str, request: Request, db: DatabaseDep, settings: SettingsDep) -> Response:
         detail = await find_condition(db, slug)
         if isinstance(detail, Canonical):
             return redirect_to_canonical(request, detail, lambda c: f"/conditions/{c}")
         return _html(render("condition.html", condition=detail, base_url=settings.base_url, version=__version__))
+
+
+def _install_term_page(app: FastAPI, term_page: TermPage) -> None:
+    kind = term_page.vocabulary.name
+
+    @app.get(page_href(kind, "{slug}"), include_in_schema=False, name=f"{kind}_page")  # /symptoms/{slug}…
+    async def term(slug: str, db: DatabaseDep) -> HTMLResponse:
+        detail = await db.run(term_detail, term_page.vocabulary, slug, term_page.build)
+        return _html(
+            render(
+                "term.html",
+                term=detail,
+                label=term_page.label,
+                listings=listings(detail.conditions),
+                page_href=page_href,
+                notice=NOT_A_DIAGNOSIS,
+                version=__version__,
+            )
+        )

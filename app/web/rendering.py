@@ -4,6 +4,7 @@ disabled, and JSON-LD made safe to sit inside a `<script>` element."""
 import base64
 import hashlib
 import json
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,12 @@ _markdown = MarkdownIt("commonmark", {"html": False}).disable("image")
 
 def markdown(text: str | None) -> Markup:
     return Markup(_markdown.render(text or ""))  # markdown-it escapes text when html is off
+
+
+def long_date(value: date | datetime) -> Markup:
+    """A date as readers see it ("25 November 2026"), machine-readable in a `<time>` element."""
+    day = value.date() if isinstance(value, datetime) else value
+    return Markup('<time datetime="{}">{}</time>').format(day.isoformat(), f"{day.day} {day:%B %Y}")
 
 
 def script_json(data: Any) -> Markup:
@@ -51,6 +58,7 @@ templates = Environment(
 )
 templates.filters["markdown"] = markdown
 templates.filters["script_json"] = script_json
+templates.filters["long_date"] = long_date
 
 
 def render(template: str, **context: Any) -> str:

@@ -38,9 +38,15 @@ async def test_openapi_describes_every_operation(client: httpx.AsyncClient) -> N
                 assert all("$ref" in option for option in typed.get("anyOf", [typed])), where
             for media_type, documented in ok.items():
                 assert documented.get("example") or documented.get("schema"), f"{where} {media_type}"
+            # Errors are problem details; the card also answers browsers with a page for the visitor.
+            errors = (
+                ["application/problem+json", "text/html"]
+                if path.startswith("/embed/")
+                else ["application/problem+json"]
+            )
             for status, response in operation["responses"].items():
                 if int(status) >= 400:
-                    assert list(response["content"]) == ["application/problem+json"], where
+                    assert list(response["content"]) == errors, where
 
 
 async def test_openapi_examples_are_the_seeded_content(client: httpx.AsyncClient) -> None:

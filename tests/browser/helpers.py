@@ -11,11 +11,13 @@ ARTIFACTS = Path(__file__).parents[2] / "test-artifacts" / "screenshots"
 
 
 class ConsoleLog:
-    """Console errors, uncaught exceptions and dialogs of one page: a test ends with none of them."""
+    """Console errors, uncaught exceptions and dialogs of one page (a test ends with none of them), and its
+    warnings (where the widget tells a site's developer why a card failed)."""
 
     def __init__(self, page: Page) -> None:
         self.page = page
         self.errors: list[str] = []
+        self.warnings: list[str] = []
         self.expected: list[str] = []
         self.dialogs: list[str] = []
         page.on("console", self._console)
@@ -27,6 +29,8 @@ class ConsoleLog:
         self.expected.append(text)
 
     def _console(self, message: ConsoleMessage) -> None:
+        if message.type == "warning":
+            self.warnings.append(message.text)
         if message.type == "error" and not any(text in message.text for text in self.expected):
             self.errors.append(f"console: {message.text} ({message.location.get('url')})")
 

@@ -2,6 +2,7 @@
 
 import copy
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -32,7 +33,9 @@ async def test_accept_ld_json_gives_a_medical_web_page_about_the_condition(clien
     assert condition["@type"] == "MedicalCondition"
     assert condition["name"] == detail["name"]
     assert condition["alternateName"] == detail["aliases"]
-    assert page["lastReviewed"] == detail["review"]["last_reviewed"]
+    assert detail["review"]["status"] == page["creativeWorkStatus"] == "draft"
+    assert "lastReviewed" not in page  # no clinician has reviewed a draft; `dateModified` says when it changed
+    assert datetime.fromisoformat(page["dateModified"]) == datetime.fromisoformat(detail["updated_at"])
     symptom_names = {term["name"] for item in detail["symptoms"]["items"] for term in item["terms"]}
     assert {s["name"] for s in condition["signOrSymptom"]} == symptom_names
     assert {s["@type"] for s in condition["signOrSymptom"]} == {"MedicalSignOrSymptom"}
@@ -58,6 +61,17 @@ async def test_accept_ld_json_gives_a_medical_web_page_about_the_condition(clien
         (faq["question"], faq["answer"]) for faq in detail["faqs"]
     ]
     assert faq_page["about"] == {"@id": condition["@id"]}
+
+
+async def test_only_a_reviewed_entry_carries_its_review_date(reviewed_client: httpx.AsyncClient) -> None:
+    review = (await reviewed_client.get(LUMBAR)).json()["review"]
+    document = (await reviewed_client.get(LUMBAR, headers=JSONLD)).json()
+    assert problems(document) == []
+    [page] = nodes(document["@graph"], "MedicalWebPage")
+    [faq_page] = nodes(document["@graph"], "FAQPage")
+    assert page["creativeWorkStatus"] == "reviewed"
+    assert page["lastReviewed"] == faq_page["lastReviewed"] == review["last_reviewed"]
+    assert "lastReviewed" not in (await reviewed_client.get("/v1/conditions/sciatica/jsonld")).json()["@graph"][0]
 
 
 async def test_the_plain_url_serves_the_same_document(client: httpx.AsyncClient) -> None:

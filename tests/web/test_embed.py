@@ -1,12 +1,17 @@
 """The widget over HTTP: the card's content and options, its JSON-LD as an extractor finds it, and the headers
 that decide who may frame or fetch it."""
 
+import json
+from datetime import date, datetime
+from typing import Any
+
 import extruct  # type: ignore[import-untyped]
 import httpx
 import lxml.html  # type: ignore[import-untyped]
 import pytest
 
 from app.core.config import Settings
+from app.core.errors import PROBLEM_MEDIA_TYPE
 from app.main import create_app
 from app.web.rendering import script_json
 
@@ -15,13 +20,28 @@ pytestmark = pytest.mark.anyio
 CARD = "/embed/conditions/lumbar-muscle-spasm"
 
 
+def visible_text(page: str) -> str:
+    """The text a reader sees: the body's, whitespace collapsed."""
+    return " ".join(lxml.html.fromstring(page).body.text_content().split())
+
+
+def jsonld_nodes(page: str) -> dict[str, dict[str, Any]]:
+    """The card's JSON-LD nodes by type, as an extractor finds them."""
+    [document] = extruct.extract(page, base_url="http://testserver", syntaxes=["json-ld"])["json-ld"]
+    return {node["@type"]: node for node in document["@graph"]}
+
+
+def reader_date(value: date) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
 async def test_the_card_shows_the_whole_condition_with_attribution_and_notice(client: httpx.AsyncClient) -> None:
     detail = (await client.get("/v1/conditions/lumbar-muscle-spasm")).json()
     response = await client.get(CARD)
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/html; charset=utf-8"
     page = response.text
-    shown = " ".join(lxml.html.fromstring(page).text_content().split())  # the text a reader sees
+    shown = visible_text(page)
     for section in ("symptoms", "causes", "treatments", "self_care", "red_flags"):
         for item in detail[section]["items"]:
             assert " ".join(item["text"].split()) in shown, (section, item["text"])
@@ -29,16 +49,43 @@ async def test_the_card_shows_the_whole_condition_with_attribution_and_notice(cl
         assert faq["question"] in shown
     assert "about three to four weeks" in shown
     assert detail["source"]["attribution"] in shown
-    assert f'<time datetime="{detail["review"]["last_reviewed"]}">' in page
     assert "not medical advice" in shown
     assert '<link rel="stylesheet"' not in page and "src=" not in page  # self-contained
 
 
-async def test_an_extractor_finds_the_medical_condition_in_the_card(client: httpx.AsyncClient) -> None:
+async def test_a_draft_says_when_it_was_updated_and_never_that_it_was_reviewed(client: httpx.AsyncClient) -> None:
+    detail = (await client.get("/v1/conditions/lumbar-muscle-spasm")).json()
+    assert detail["review"]["status"] == "draft"
     page = (await client.get(CARD)).text
-    [document] = extruct.extract(page, base_url="http://testserver", syntaxes=["json-ld"])["json-ld"]
-    [web_page] = [node for node in document["@graph"] if node["@type"] == "MedicalWebPage"]
-    condition = web_page["about"]
+    shown = visible_text(page)
+    updated = datetime.fromisoformat(detail["updated_at"])
+    assert "Draft: not yet reviewed by a clinician." in shown
+    assert f"Last updated {reader_date(updated.date())}." in shown
+    assert f'<time datetime="{updated.date().isoformat()}">' in page
+    assert "Last reviewed" not in shown and "Next review" not in shown
+    # The structured data tells crawlers the same: a draft, modified then, with no review date.
+    nodes = jsonld_nodes(page)
+    assert nodes["MedicalWebPage"]["creativeWorkStatus"] == "draft"
+    assert datetime.fromisoformat(nodes["MedicalWebPage"]["dateModified"]) == updated
+    assert [node for node in nodes.values() if "lastReviewed" in node] == []
+
+
+async def test_a_reviewed_entry_gives_its_review_dates_and_no_draft_badge(reviewed_client: httpx.AsyncClient) -> None:
+    review = (await reviewed_client.get("/v1/conditions/lumbar-muscle-spasm")).json()["review"]
+    assert review["status"] == "reviewed"
+    last, next_due = date.fromisoformat(review["last_reviewed"]), date.fromisoformat(review["next_review_due"])
+    page = (await reviewed_client.get(CARD)).text
+    shown = visible_text(page)
+    assert f"Last reviewed {reader_date(last)}. Next review {reader_date(next_due)}." in shown
+    assert f'<time datetime="{last.isoformat()}">' in page and f'<time datetime="{next_due.isoformat()}">' in page
+    assert "not yet reviewed" not in shown and "Last updated" not in shown
+    nodes = jsonld_nodes(page)
+    assert nodes["MedicalWebPage"]["creativeWorkStatus"] == "reviewed"
+    assert nodes["MedicalWebPage"]["lastReviewed"] == nodes["FAQPage"]["lastReviewed"] == last.isoformat()
+
+
+async def test_an_extractor_finds_the_medical_condition_in_the_card(client: httpx.AsyncClient) -> None:
+    condition = jsonld_nodes((await client.get(CARD)).text)["MedicalWebPage"]["about"]
     assert condition["@type"] == "MedicalCondition"
     assert len(condition["signOrSymptom"]) >= 6
     assert condition["possibleTreatment"] and condition["cause"]
@@ -58,6 +105,23 @@ async def test_sections_choose_the_parts_and_their_order(client: httpx.AsyncClie
     assert "not medical advice" in page  # the notice is not a section: it is always there
 
 
+async def test_editors_notes_are_left_out_unless_an_editorial_preview_asks(client: httpx.AsyncClient) -> None:
+    detail = (await client.get("/v1/conditions/lumbar-muscle-spasm")).json()
+    sections = ("symptoms", "causes", "treatments", "self_care", "red_flags")
+    item_notes = [" ".join(item["note"].split()) for s in sections for item in detail[s]["items"] if item["note"]]
+    editor_notes = [" ".join(note.split()) for note in detail["editor_notes"]]
+    assert item_notes and editor_notes  # the API record keeps them
+    assert "Contradicted by the next item; the page gives both." in item_notes
+
+    for_patients = visible_text((await client.get(CARD)).text)
+    assert [note for note in item_notes + editor_notes if note in for_patients] == []
+    assert "Editor's note" not in for_patients
+
+    preview = visible_text((await client.get(CARD, params={"editor_notes": "true"})).text)
+    assert [note for note in item_notes + editor_notes if note not in preview] == []
+    assert "(Editor's note: Contradicted by the next item; the page gives both.)" in preview
+
+
 @pytest.mark.parametrize(
     ("params", "named"),
     [
@@ -65,6 +129,7 @@ async def test_sections_choose_the_parts_and_their_order(client: httpx.AsyncClie
         ({"sections": " , "}, "comma-separated list (no spaces)"),
         ({"theme": "purple"}, "theme"),
         ({"size": "big"}, "'size'"),
+        ({"editor_notes": "sometimes"}, "editor_notes"),
     ],
 )
 async def test_bad_options_are_problems_that_say_what_is_allowed(
@@ -84,6 +149,51 @@ async def test_aliases_redirect_and_unknown_slugs_are_404s(client: httpx.AsyncCl
     missing = await client.get("/embed/conditions/nope")
     assert missing.status_code == 404
     assert "No condition has the slug or alias 'nope'" in missing.json()["detail"]
+
+
+# What Chromium sends when it loads a page or an iframe.
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
+UNAVAILABLE = "This information is not available right now."
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [(f"{CARD}?theme=neon", 422), ("/embed/conditions/no-such-condition", 404), (f"{CARD}?size=big", 422)],
+)
+async def test_a_failing_iframe_tells_visitors_in_plain_words_and_developers_why(
+    client: httpx.AsyncClient, url: str, status: int
+) -> None:
+    problem = (await client.get(url, headers={"Accept": PROBLEM_MEDIA_TYPE})).json()
+    response = await client.get(url, headers={"Accept": BROWSER_ACCEPT})
+    assert response.status_code == status == problem["status"]
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    assert "Accept" in response.headers["vary"]
+    assert visible_text(response.text) == UNAVAILABLE
+    # The why stays in the page for the site's developer, as the problem details themselves.
+    [data] = lxml.html.fromstring(response.text).xpath("//script[@type='application/problem+json']")
+    assert json.loads(data.text) == problem
+    # Still the card's policy: nothing runs, only the allowed sites may frame it.
+    policy = response.headers["content-security-policy"]
+    assert "default-src 'none'" in policy and "script-src" not in policy and policy.endswith("frame-ancestors *")
+    head = await client.head(url, headers={"Accept": BROWSER_ACCEPT})
+    assert head.status_code == status and head.content == b""
+    assert head.headers["content-length"] == str(len(response.content))
+
+
+@pytest.mark.parametrize(
+    "accept", ["application/json", PROBLEM_MEDIA_TYPE, "*/*", "text/html, application/problem+json", ""]
+)
+async def test_api_clients_and_embed_js_still_get_problem_details(client: httpx.AsyncClient, accept: str) -> None:
+    response = await client.get(f"{CARD}?theme=neon", headers={"Accept": accept})
+    assert response.status_code == 422
+    assert response.headers["content-type"] == PROBLEM_MEDIA_TYPE
+    assert "theme" in response.json()["detail"]
+    assert "Accept" in response.headers["vary"]  # caches must not hand this to a browser, nor the page to a client
+
+
+async def test_the_api_answers_browsers_with_problem_details(client: httpx.AsyncClient) -> None:
+    response = await client.get("/v1/conditions/no-such-condition", headers={"Accept": BROWSER_ACCEPT})
+    assert response.status_code == 404 and response.headers["content-type"] == PROBLEM_MEDIA_TYPE
 
 
 async def test_by_default_any_site_may_frame_and_fetch_the_card_but_it_runs_no_script(

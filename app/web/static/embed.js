@@ -1,7 +1,8 @@
 /* conditions-api widget loader.
  *   <div data-condition="lumbar-muscle-spasm"></div>
  *   <script src="https://your-server/embed.js" async></script>
- * Optional: data-sections="symptoms,faqs" and data-theme="dark" on the div. Each card is fetched from
+ * Optional: data-sections="symptoms,faqs", data-theme="dark" and data-editor-notes="true" (an editorial
+ * preview with the editors' notes) on the div. Each card is fetched from
  * /embed/conditions/{slug} and shown inside a Shadow DOM, so the page's CSS and the card's never collide;
  * the card's JSON-LD is copied next to it for search engines. Nothing in the card can run a script: it is
  * parsed with DOMParser, which never executes, and the server escapes all content. */
@@ -14,6 +15,7 @@
     var url = new URL("/embed/conditions/" + encodeURIComponent(host.dataset.condition), base);
     if (host.dataset.sections) url.searchParams.set("sections", host.dataset.sections);
     if (host.dataset.theme) url.searchParams.set("theme", host.dataset.theme);
+    if (host.dataset.editorNotes) url.searchParams.set("editor_notes", host.dataset.editorNotes);
     return url.href;
   }
 
@@ -30,25 +32,40 @@
     }
   }
 
-  function showError(host, root, message) {
+  // What a visitor reads when a card cannot be shown (embed.UNAVAILABLE, what the server's error page says);
+  // why it failed is for the site's developer: the element's data-error-detail attribute and a console warning.
+  var UNAVAILABLE = "This information is not available right now.";
+
+  function showError(host, root, detail) {
     var box = document.createElement("p");
-    box.setAttribute("role", "alert");
-    box.textContent = "This condition could not be shown: " + message;
+    box.textContent = UNAVAILABLE;
     root.replaceChildren(box);
+    host.dataset.errorDetail = detail;
     host.dataset.conditionState = "error";
+    console.warn("conditions-api widget: the card '" + host.dataset.condition + "' could not be shown: " + detail);
+  }
+
+  // "404 Not Found: No condition has the slug or alias 'x'. …" from the problem details, if the body is one.
+  function problemDetail(response) {
+    var status = response.status + " " + response.statusText;
+    return response.json().then(
+      function (problem) {
+        var title = response.status + " " + (problem.title || response.statusText);
+        return problem.detail ? title + ": " + problem.detail : title;
+      },
+      function () { return status; }
+    );
   }
 
   function render(host) {
     if (host.dataset.conditionState) return;
     host.dataset.conditionState = "loading";
     var root = host.shadowRoot || host.attachShadow({ mode: "open" });
-    fetch(cardUrl(host), { headers: { Accept: "text/html" }, credentials: "omit" })
+    // Naming problem+json as highly as HTML asks for the problem details, not the error page, on failure.
+    fetch(cardUrl(host), { headers: { Accept: "text/html, application/problem+json" }, credentials: "omit" })
       .then(function (response) {
         if (response.ok) return response.text();
-        return response.json().then(
-          function (problem) { throw new Error(problem.detail || problem.title || response.statusText); },
-          function () { throw new Error("HTTP " + response.status); }
-        );
+        return problemDetail(response).then(function (detail) { throw new Error(detail); });
       })
       .then(function (html) {
         var page = new DOMParser().parseFromString(html, "text/html");

@@ -10,8 +10,9 @@
   var pending = null;
   var timer = 0;
 
+  // An entry's page for people is its API record's path without /v1 (pages.page_href, the same rule).
   function hrefFor(item) {
-    return item.type === "condition" ? "/conditions/" + encodeURIComponent(item.slug) : "/?q=" + encodeURIComponent(item.name);
+    return item.href.replace(/^\/v1\//, "/");
   }
 
   function options() { return list.querySelectorAll('[role="option"]'); }

@@ -1,0 +1,99 @@
+"""What a visitor sees when a page for people fails: a sentence in plain words, not problem JSON.
+
+Errors everywhere are built as `application/problem+json` (RFC 9457). On the card (`/embed/...`) and the
+site's pages, a client that asks for HTML over JSON (a browser showing a page or an iframe) gets an HTML page
+instead, with the same status code (and `Retry-After`, CORS). The problem details stay in that page for the
+site's developer, as an `application/problem+json` data block (never run, so the card's `default-src 'none'`
+holds).
+API clients, embed.js and curl still get the problem details themselves.
+"""
+
+import json
+from typing import Any, get_args
+from urllib.parse import parse_qs
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app import __version__
+from app.api.negotiation import wants_html_page
+from app.core.config import Settings
+from app.core.errors import PROBLEM_MEDIA_TYPE
+from app.web.embed import EMBED_PREFIX, UNAVAILABLE, Theme, embed_headers
+from app.web.pages import PAGE_HEADERS, is_site_page
+from app.web.rendering import render, static_text
+
+NO_SUCH_PAGE = "There is no page at this address."
+
+
+def _card_theme(scope: Scope) -> str:
+    """The theme the failed card asked for, when it is one, so a dark iframe does not flash a light box."""
+    asked = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("theme", [""])[-1]
+    return asked if asked in get_args(Theme) else "light"
+
+
+class HtmlErrorPagesMiddleware:
+    def __init__(self, app: ASGIApp, *, settings: Settings) -> None:
+        self.app = app
+        self.card_headers = embed_headers(settings)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        card = path.startswith(EMBED_PREFIX + "/")
+        if scope["type"] != "http" or not (card or is_site_page(path)):
+            await self.app(scope, receive, send)
+            return
+        as_page = wants_html_page(Headers(scope=scope).get("accept", ""))
+        # HEAD is answered as GET without the body, so the page (and its length) is built from the problem.
+        head = scope["method"] == "HEAD"
+        held: Message | None = None
+        chunks: list[bytes] = []
+
+        async def forward(message: Message) -> None:
+            if head and message["type"] == "http.response.body":
+                message = {"type": "http.response.body", "body": b"", "more_body": message.get("more_body", False)}
+            await send(message)
+
+        async def respond(message: Message) -> None:
+            nonlocal held
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(raw=list(message.get("headers", [])))
+                if headers.get("content-type") != PROBLEM_MEDIA_TYPE:
+                    await forward(message)
+                    return
+                headers.add_vary_header("Accept")  # the same URL answers an error as HTML or as JSON
+                if as_page:
+                    held = {**message, "headers": headers.raw}
+                else:
+                    await forward({**message, "headers": headers.raw})
+                return
+            if held is None or message["type"] != "http.response.body":
+                await forward(message)
+                return
+            chunks.append(message.get("body", b""))
+            if message.get("more_body", False):
+                return
+            problem: dict[str, Any] = json.loads(b"".join(chunks))
+            body, page_headers = self._page(scope, problem, card=card)
+            headers = MutableHeaders(raw=held["headers"])
+            headers.update(page_headers)
+            headers["content-type"] = "text/html; charset=utf-8"
+            headers["content-length"] = str(len(body))
+            await forward({**held, "headers": headers.raw})
+            await forward({"type": "http.response.body", "body": body})
+
+        await self.app({**scope, "method": "GET"} if head else scope, receive, respond)
+
+    def _page(self, scope: Scope, problem: dict[str, Any], *, card: bool) -> tuple[bytes, dict[str, str]]:
+        if card:
+            page = render(
+                "card_error.html",
+                message=UNAVAILABLE,
+                problem=problem,
+                theme=_card_theme(scope),
+                css=static_text("card.css"),
+            )
+            return page.encode(), self.card_headers
+        message = NO_SUCH_PAGE if problem.get("status") == 404 else UNAVAILABLE
+        page = render("error.html", message=message, problem=problem, version=__version__)
+        return page.encode(), PAGE_HEADERS
