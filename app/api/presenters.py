@@ -134,7 +134,10 @@ def symptom_summary(symptom: Symptom) -> api.SymptomSummary:
 
 def symptom_detail(symptom: Symptom, *, conditions: list[api.ConditionUse]) -> api.SymptomDetail:
     return api.SymptomDetail(
-        **symptom_summary(symptom).model_dump(), description=symptom.description, conditions=conditions
+        **symptom_summary(symptom).model_dump(),
+        description=symptom.description,
+        editor_notes=symptom.editor_notes,
+        conditions=conditions,
     )
 
 
@@ -143,7 +146,12 @@ def cause_summary(cause: Cause) -> api.CauseSummary:
 
 
 def cause_detail(cause: Cause, *, conditions: list[api.ConditionUse]) -> api.CauseDetail:
-    return api.CauseDetail(**cause_summary(cause).model_dump(), description=cause.description, conditions=conditions)
+    return api.CauseDetail(
+        **cause_summary(cause).model_dump(),
+        description=cause.description,
+        editor_notes=cause.editor_notes,
+        conditions=conditions,
+    )
 
 
 def treatment_summary(treatment: Treatment) -> api.TreatmentSummary:
@@ -152,7 +160,10 @@ def treatment_summary(treatment: Treatment) -> api.TreatmentSummary:
 
 def treatment_detail(treatment: Treatment, *, conditions: list[api.ConditionUse]) -> api.TreatmentDetail:
     return api.TreatmentDetail(
-        **treatment_summary(treatment).model_dump(), description=treatment.description, conditions=conditions
+        **treatment_summary(treatment).model_dump(),
+        description=treatment.description,
+        editor_notes=treatment.editor_notes,
+        conditions=conditions,
     )
 
 

@@ -75,7 +75,8 @@ class TermIn(Strict):
     slug: Slug
     name: Text
     aliases: list[Text] = []
-    description: Text | None = None
+    description: Text | None = None  # what the term is, for patients: searched
+    editor_notes: list[Text] = []  # editors' remarks about the term or the pages that list it: not searched
 
 
 class SymptomIn(TermIn):

@@ -40,6 +40,9 @@ def words(text: str) -> list[str]:
 
 
 def _documents(connection: Connection) -> Iterator[Document]:
+    """Each entry's patient text. Editors' words (notes on items, conditions and terms) are left out on purpose:
+    they talk about pages ("listed as a symptom only because the lumbar muscle spasm page does"), so indexing
+    them would make an entry match, and in a short entry outrank, the pages it only talks about."""
     aliases: dict[int, list[str]] = defaultdict(list)
     for condition_id, name in connection.execute(
         text("SELECT condition_id, name FROM condition_alias ORDER BY position")

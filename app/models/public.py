@@ -170,7 +170,10 @@ class TermSummary(Link):
 
 
 class TermDetail(TermSummary):
-    description: str | None
+    description: str | None = Field(description="What the term is, in plain words.")
+    editor_notes: list[str] = Field(
+        description="Editors' remarks on the term, e.g. why the vocabulary lists it where it does."
+    )
     conditions: list[ConditionUse] = Field(description="The conditions that list this term.")
 
 

@@ -15,6 +15,9 @@ class TermBase(SQLModel):
     slug: str = Field(unique=True, max_length=120)
     name: str
     description: str | None = None
+    # Remarks about the term or the pages that list it ("listed as a symptom only because..."), kept apart from
+    # the description so they are shown as editors' words and never searched as if they were the term's.
+    editor_notes: list[str] = Field(default_factory=list, sa_type=JSON, nullable=False)
 
 
 class Symptom(TermBase, table=True):

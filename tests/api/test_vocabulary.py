@@ -32,6 +32,7 @@ async def test_a_symptom_lists_the_conditions_that_name_it(client: httpx.AsyncCl
         "href": "/v1/symptoms/muscle-tenderness",
         "aliases": ["muscle tenderness", "sore to the touch"],
         "description": None,
+        "editor_notes": [],
         "conditions": [
             {
                 "slug": "lumbar-muscle-spasm",
@@ -44,6 +45,15 @@ async def test_a_symptom_lists_the_conditions_that_name_it(client: httpx.AsyncCl
             }
         ],
     }
+
+
+async def test_an_editors_remark_on_a_term_is_a_note_not_its_description(client: httpx.AsyncClient) -> None:
+    body = (await client.get("/v1/symptoms/pinched-nerve")).json()
+    assert body["description"] is None
+    assert body["editor_notes"] == [
+        "Listed as a symptom only because the transcribed lumbar muscle spasm page does; it is a cause or injury "
+        "rather than a symptom."
+    ]
 
 
 async def test_treatments_filter_by_kind(library_client: httpx.AsyncClient) -> None:

@@ -17,6 +17,9 @@ from tests.servers import COMMAND, api_process, free_port, running, server_env
 pytestmark = pytest.mark.e2e
 
 
+HEAD = migrations.head_revision("sqlite://")  # the newest migration, whichever it is
+
+
 def serve_once(database: Path) -> subprocess.CompletedProcess[str]:
     env = server_env(database, free_port())
     return subprocess.run([COMMAND, "serve"], env=env, capture_output=True, text=True, timeout=60, check=False)
@@ -37,7 +40,7 @@ def garbage(path: Path) -> Path:
     [
         (lambda path: path, "does not exist: build it with `conditions-api migrate` and then `conditions-api seed`"),
         (garbage, "cannot be read (file is not a database): build it with `conditions-api migrate`"),
-        (unmigrated, "is at migration 0003, expected 0004: run `conditions-api migrate`"),
+        (unmigrated, f"is at migration 0003, expected {HEAD}: run `conditions-api migrate`"),
     ],
     ids=["missing", "not-a-database", "unmigrated"],
 )
