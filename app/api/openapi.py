@@ -40,7 +40,7 @@ def _problems_for_validation_errors(schema: JsonObject) -> None:
             invalid = operation.get("responses", {}).get("422")
             if invalid is not None:
                 invalid["description"] = "Invalid or unknown parameter"
-                invalid["content"] = {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+                invalid["content"][PROBLEM_MEDIA_TYPE] = {"schema": {"$ref": "#/components/schemas/Problem"}}
     for name in ("HTTPValidationError", "ValidationError"):
         schema.get("components", {}).get("schemas", {}).pop(name, None)
 
