@@ -8,11 +8,11 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 
-from app.api import presenters
 from app.core.errors import NotFound
 from app.core.read_pool import ReadPool
 from app.models.public import ConditionDetail
 from app.queries import conditions
+from app.representation.records import condition_record
 
 
 @dataclass(frozen=True)
@@ -22,19 +22,9 @@ class Canonical:
     slug: str
 
 
-def condition_detail(session: Session, slug: str) -> ConditionDetail | None:
-    condition = conditions.get_by_slug(session, slug=slug)
-    if condition is None:
-        return None
-    assert condition.id is not None
-    return presenters.condition_detail(
-        condition, can_lead_to=conditions.can_lead_to(session, condition_id=condition.id)
-    )
-
-
 def detail_or_canonical(session: Session, slug: str) -> ConditionDetail | Canonical:
     """The condition's record, or the canonical slug it redirects to; NotFound when neither exists."""
-    detail = condition_detail(session, slug)
+    detail = condition_record(session, slug)
     if detail is not None:
         return detail
     canonical = conditions.canonical_slug(session, slug=slug)

@@ -4,7 +4,8 @@ OpenAPI document is the whole rule: a client (or a fuzzer) that follows the docu
 - Lists ordered by slug continue after a slug: the cursor is that slug (any such string is a position).
 - Ranked search results continue at an offset.
 - The change feed continues after a sequence number.
-Clients should still treat cursors as opaque: only `next_cursor` values are promised to mean anything."""
+Clients should still treat cursors as opaque: only `next_cursor` values are promised to mean anything.
+How positions are written and read is `app.representation.cursors`; this module is their HTTP parameters."""
 
 from typing import Annotated
 
@@ -36,23 +37,3 @@ SeqCursorQuery = Annotated[
         description="The `next_cursor` of the last call, or the export's `cursor`; omit for everything.",
     ),
 ]
-
-
-def slug_cursor(after_slug: str) -> str:
-    return after_slug
-
-
-def offset_cursor(offset: int) -> str:
-    return str(offset)
-
-
-def seq_cursor(seq: int) -> str:
-    return str(seq)
-
-
-def offset_of(cursor: str | None) -> int:
-    return 0 if cursor is None else int(cursor)
-
-
-def seq_of(cursor: str | None) -> int:
-    return 0 if cursor is None else int(cursor)

@@ -4,14 +4,14 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from app.core.errors import InvalidParam, UnknownReference, clipped, problem_response
+from app.models.base import EntryType
 from app.queries.references import UnknownReferences
+from app.representation.presenters import API_PREFIX
 
 # Where a client can see the valid values of each kind of reference.
 _LISTED_AT = {
-    "symptom": "GET /v1/symptoms",
-    "cause": "GET /v1/causes",
-    "treatment": "GET /v1/treatments",
-    "icd10": "GET /v1/codes/icd10/{code}",
+    **{kind.value: f"GET {API_PREFIX}/{kind.plural}" for kind in EntryType},
+    "icd10": f"GET {API_PREFIX}/codes/icd10/{{code}}",
 }
 
 

@@ -32,13 +32,13 @@ import brotli
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
-from app.api import presenters
-from app.api.cursors import seq_cursor
 from app.api.http_cache import coded_etag
 from app.core.monitor import NO_VERSION, Version, as_utc
 from app.core.read_pool import ReadPool
 from app.models import Condition
 from app.queries import changes, conditions, vocabulary
+from app.representation import presenters
+from app.representation.cursors import seq_cursor
 
 NDJSON = "application/x-ndjson"
 JSON = "application/json"

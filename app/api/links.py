@@ -2,7 +2,7 @@
 
 from fastapi import Request, Response
 
-from app.api.cursors import slug_cursor
+from app.representation.cursors import slug_cursor
 
 
 def next_cursor(slugs: list[str], *, limit: int) -> str | None:

@@ -3,12 +3,20 @@
 from fastapi import APIRouter, Depends
 
 from app.api.deps import reject_unknown_query_params
-from app.api.routes import causes, codes, conditions, search, symptoms, sync, treatments
+from app.api.routes import codes, conditions, search, sync, vocabulary
 from app.core.errors import PROBLEM_RESPONSES
+from app.representation.presenters import API_PREFIX
 
-API_PREFIX = "/v1"
 api_router = APIRouter(
     prefix=API_PREFIX, dependencies=[Depends(reject_unknown_query_params)], responses=PROBLEM_RESPONSES
 )
-for module in (conditions, symptoms, causes, treatments, codes, search, sync):
-    api_router.include_router(module.router)
+for router in (
+    conditions.router,
+    vocabulary.symptoms,
+    vocabulary.causes,
+    vocabulary.treatments,
+    codes.router,
+    search.router,
+    sync.router,
+):
+    api_router.include_router(router)

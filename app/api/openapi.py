@@ -10,8 +10,6 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
 from sqlmodel import Session, col, select
 
-from app.api import presenters
-from app.api.structured_data import JSONLD_MEDIA_TYPE, condition_jsonld
 from app.core.errors import PROBLEM_MEDIA_TYPE
 from app.core.monitor import DatabaseMonitor
 from app.core.read_pool import DatabaseUnavailable, QueryTimeout
@@ -19,6 +17,8 @@ from app.models import Condition
 from app.models.public import ConditionDetail, ConditionPage
 from app.queries import conditions, vocabulary
 from app.queries.vocabulary import Vocabulary
+from app.representation import presenters
+from app.representation.jsonld import JSONLD_MEDIA_TYPE, condition_jsonld
 
 JsonObject = dict[str, Any]
 OPENAPI_URL = "/openapi.json"

@@ -16,7 +16,6 @@ from typing import Any, cast
 from sqlalchemy import Engine, delete, func, insert, update
 from sqlmodel import Session, col, select
 
-from app.api.export import entry_digests, export_library
 from app.content import search_index
 from app.content.icd10 import CodeSet, load_code_set
 from app.content.library import Library, load_library
@@ -43,6 +42,7 @@ from app.models import (
     Treatment,
     TreatmentSection,
 )
+from app.representation.library import entry_digests, export_library
 
 TermTable = type[Symptom] | type[Cause] | type[Treatment]
 CHILD_TABLES = (

@@ -16,6 +16,20 @@ SQLModel.metadata.naming_convention = {
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 
+class EntryType(StrEnum):
+    """The four kinds of entry, declared once: every list of them (hrefs, the export, search filters, change
+    log, problem details) iterates this."""
+
+    condition = "condition"
+    symptom = "symptom"
+    cause = "cause"
+    treatment = "treatment"
+
+    @property
+    def plural(self) -> str:
+        return f"{self.value}s"
+
+
 class ReviewStatus(StrEnum):
     draft = "draft"
     reviewed = "reviewed"

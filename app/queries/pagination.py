@@ -1,4 +1,4 @@
-"""Page sizes shared by the list queries (their cursors are the API's: `app.api.cursors`)."""
+"""Page sizes shared by the list queries (their cursors: `app.representation.cursors`)."""
 
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 20

@@ -1,7 +1,6 @@
 """The widget: `GET /embed/conditions/{slug}` (a self-contained HTML card, for iframes and for `embed.js`)
 and `GET /embed.js` (renders cards into a Shadow DOM on any page)."""
 
-from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -9,39 +8,17 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from app.api.condition_lookup import Canonical, find_condition, redirect_to_canonical
 from app.api.deps import DatabaseDep, SettingsDep, reject_unknown_query_params
 from app.api.params import comma_list_pattern
-from app.api.structured_data import condition_jsonld
 from app.core.config import Settings
 from app.core.errors import PROBLEM_RESPONSES
 from app.models.public import MEDICAL_NOTICE
+from app.representation.card import SECTIONS, UNAVAILABLE, chosen_sections
+from app.representation.jsonld import condition_jsonld
 from app.web.rendering import csp_hash, render, static_text
 
 EMBED_PREFIX = "/embed"
 
 
-@dataclass(frozen=True)
-class Section:
-    key: str
-    title: str
-
-
-# The card's parts, in their default order: urgent-care advice comes right after the symptoms it is about.
-SECTIONS = {
-    section.key: section
-    for section in (
-        Section("summary", "About"),
-        Section("symptoms", "Symptoms"),
-        Section("red_flags", "When to seek urgent care"),
-        Section("causes", "Causes"),
-        Section("treatments", "Treatments"),
-        Section("self_care", "Self-care"),
-        Section("duration", "How long it lasts"),
-        Section("faqs", "Questions and answers"),
-    )
-}
 Theme = Literal["light", "dark"]
-
-# What a visitor reads when a card cannot be shown: they cannot act on why (embed.js says the same words).
-UNAVAILABLE = "This information is not available right now."
 # A client that prefers HTML to JSON (a browser loading an iframe) gets its errors as a page for the visitor,
 # with the problem details inside for the site's developer (app/web/error_pages.py).
 ERROR_PAGE_EXAMPLE = (
@@ -62,13 +39,6 @@ router = APIRouter(
 
 
 SECTION_LIST_PATTERN = comma_list_pattern(SECTIONS)
-
-
-def chosen_sections(value: str | None) -> list[Section]:
-    """The sections in the order asked for (the parameter's pattern admits only known names)."""
-    if value is None:
-        return list(SECTIONS.values())
-    return [SECTIONS[key] for key in dict.fromkeys(value.split(","))]
 
 
 def embed_headers(settings: Settings) -> dict[str, str]:
@@ -131,7 +101,7 @@ async def embed_condition(
     now." with the same status code and the problem details inside it (an `application/problem+json` script
     block); other clients get the problem details.
     """
-    shown = chosen_sections(sections)
+    shown = chosen_sections(sections.split(",") if sections else None)  # the pattern admits known names only
     detail = await find_condition(db, slug)
     if isinstance(detail, Canonical):
         return redirect_to_canonical(request, detail, lambda canonical: f"{EMBED_PREFIX}/conditions/{canonical}")

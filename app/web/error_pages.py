@@ -19,7 +19,8 @@ from app import __version__
 from app.api.negotiation import wants_html_page
 from app.core.config import Settings
 from app.core.errors import PROBLEM_MEDIA_TYPE
-from app.web.embed import EMBED_PREFIX, UNAVAILABLE, Theme, embed_headers
+from app.representation.card import UNAVAILABLE
+from app.web.embed import EMBED_PREFIX, Theme, embed_headers
 from app.web.pages import PAGE_HEADERS, is_site_page
 from app.web.rendering import render, static_text
 

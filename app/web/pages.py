@@ -15,11 +15,9 @@ from fastapi.staticfiles import StaticFiles
 from sqlmodel import Session
 
 from app import __version__
-from app.api import presenters
 from app.api.condition_lookup import Canonical, find_condition, redirect_to_canonical
 from app.api.deps import DatabaseDep, SettingsDep
-from app.api.main import API_PREFIX
-from app.api.routes.vocabulary import term_detail
+from app.core.errors import NotFound
 from app.models import Condition
 from app.models import public as api
 from app.models.base import SymptomSection, TreatmentSection
@@ -27,7 +25,10 @@ from app.models.public import NOT_A_DIAGNOSIS
 from app.queries import conditions, vocabulary
 from app.queries import search as search_queries
 from app.queries.vocabulary import Vocabulary
-from app.web.embed import SECTIONS, Section
+from app.representation import presenters
+from app.representation.card import SECTIONS, Section
+from app.representation.presenters import API_PREFIX
+from app.representation.records import term_record
 from app.web.rendering import STATIC_DIR, csp_hash, render
 
 SITE_ASSETS = "/static/site"
@@ -152,7 +153,9 @@ def _install_term_page(app: FastAPI, term_page: TermPage) -> None:
 
     @app.get(page_href(kind, "{slug}"), include_in_schema=False, name=f"{kind}_page")  # /symptoms/{slug}…
     async def term(slug: str, db: DatabaseDep) -> HTMLResponse:
-        detail = await db.run(term_detail, term_page.vocabulary, slug, term_page.build)
+        detail = await db.run(term_record, term_page.vocabulary, slug, term_page.build)
+        if detail is None:
+            raise NotFound(f"No {kind} has the slug '{slug[:100]}'.")
         return _html(
             render(
                 "term.html",

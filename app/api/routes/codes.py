@@ -5,13 +5,13 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 from sqlmodel import Session
 
-from app.api import presenters
 from app.api.deps import DatabaseDep
 from app.api.params import ICD10_PATTERN
 from app.core.errors import NotFound
 from app.models.codes import ICD10_SHAPE, ICD10_SYSTEM, parse_icd10
 from app.models.public import CodeLookup
 from app.queries.codes import conditions_for_code
+from app.representation import presenters
 
 router = APIRouter(prefix="/codes", tags=["codes"])
 

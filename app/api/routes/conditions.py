@@ -8,13 +8,11 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from pydantic import StringConstraints
 from sqlmodel import Session
 
-from app.api import presenters
 from app.api.condition_lookup import Canonical, find_condition, redirect_to_canonical
 from app.api.deps import AfterDep, DatabaseDep, LimitQuery, SettingsDep
 from app.api.links import next_cursor, set_next_link
 from app.api.negotiation import negotiated
 from app.api.params import ICD10_PATTERN, Slug, comma_list, comma_list_pattern
-from app.api.structured_data import JSONLD_MEDIA_TYPE, JSONLD_SCHEMA, condition_jsonld
 from app.core.config import Settings
 from app.models.public import (
     NOT_A_DIAGNOSIS,
@@ -27,6 +25,8 @@ from app.models.public import (
 )
 from app.queries import conditions, match
 from app.queries.pagination import DEFAULT_LIMIT
+from app.representation import presenters
+from app.representation.jsonld import JSONLD_MEDIA_TYPE, JSONLD_SCHEMA, condition_jsonld
 
 router = APIRouter(prefix="/conditions", tags=["conditions"])
 

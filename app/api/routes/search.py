@@ -1,29 +1,23 @@
 """`/v1/search` (ranked full text, typo tolerant) and `/v1/search/suggest` (type-ahead)."""
 
 import html
-from enum import StrEnum
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 from sqlmodel import Session
 
-from app.api import presenters
-from app.api.cursors import OffsetCursorQuery, offset_cursor, offset_of
+from app.api.cursors import OffsetCursorQuery
 from app.api.deps import DatabaseDep, LimitQuery
 from app.api.links import set_next_link
+from app.models.base import EntryType
 from app.models.public import NOT_A_DIAGNOSIS, SearchHit, SearchPage, Suggestion, SuggestionList
 from app.queries import search as search_queries
 from app.queries.pagination import DEFAULT_LIMIT
+from app.representation import presenters
+from app.representation.cursors import offset_cursor, offset_of
 
 router = APIRouter(prefix="/search", tags=["search"])
 MAX_QUERY_LENGTH = 200  # room for a long question; the words past MAX_WORDS are not searched anyway
-
-
-class EntryType(StrEnum):
-    condition = "condition"
-    symptom = "symptom"
-    cause = "cause"
-    treatment = "treatment"
 
 
 def _highlighted(snippet: str) -> str:

@@ -10,8 +10,7 @@ from fastapi.responses import FileResponse
 from sqlmodel import Session
 from starlette.types import Message, Receive, Scope, Send
 
-from app.api import presenters
-from app.api.cursors import SeqCursorQuery, seq_cursor, seq_of
+from app.api.cursors import SeqCursorQuery
 from app.api.deps import DatabaseDep
 from app.api.export_files import NDJSON, ExportFailed, ExportFiles
 from app.api.http_cache import etag_matches, validators
@@ -21,6 +20,8 @@ from app.core.monitor import DatabaseMonitor
 from app.models.public import ChangeEntry, ChangePage, Export
 from app.queries import changes
 from app.queries.pagination import MAX_LIMIT
+from app.representation import presenters
+from app.representation.cursors import seq_cursor, seq_of
 
 router = APIRouter(tags=["sync"])
 logger = logging.getLogger(__name__)

@@ -32,7 +32,7 @@
     }
   }
 
-  // What a visitor reads when a card cannot be shown (embed.UNAVAILABLE, what the server's error page says);
+  // What a visitor reads when a card cannot be shown (UNAVAILABLE in app/representation/card.py, what the server's error page says);
   // why it failed is for the site's developer: the element's data-error-detail attribute and a console warning.
   var UNAVAILABLE = "This information is not available right now.";
 

@@ -6,14 +6,18 @@ from typing import TypeVar
 
 from app.models import Cause, Condition, Icd10Code, Symptom, SymptomSection, Treatment, TreatmentSection
 from app.models import public as api
+from app.models.base import EntryType
 from app.queries.vocabulary import Use
 
 RefT = TypeVar("RefT")
 ItemT = TypeVar("ItemT")
 
 
+API_PREFIX = "/v1"  # every href in a read model is a path of this version of the API
+
+
 def condition_href(slug: str) -> str:
-    return f"/v1/conditions/{slug}"
+    return entry_href(EntryType.condition, slug)
 
 
 def condition_link(condition: Condition) -> api.Link:
@@ -21,17 +25,22 @@ def condition_link(condition: Condition) -> api.Link:
 
 
 def symptom_ref(symptom: Symptom) -> api.SymptomRef:
-    return api.SymptomRef(slug=symptom.slug, name=symptom.name, href=f"/v1/symptoms/{symptom.slug}")
+    return api.SymptomRef(slug=symptom.slug, name=symptom.name, href=entry_href(EntryType.symptom, symptom.slug))
 
 
 def cause_ref(cause: Cause) -> api.CauseRef:
     own_page = condition_link(cause.condition) if cause.condition_id is not None else None
-    return api.CauseRef(slug=cause.slug, name=cause.name, href=f"/v1/causes/{cause.slug}", condition=own_page)
+    return api.CauseRef(
+        slug=cause.slug, name=cause.name, href=entry_href(EntryType.cause, cause.slug), condition=own_page
+    )
 
 
 def treatment_ref(treatment: Treatment) -> api.TreatmentRef:
     return api.TreatmentRef(
-        slug=treatment.slug, name=treatment.name, href=f"/v1/treatments/{treatment.slug}", kind=treatment.kind
+        slug=treatment.slug,
+        name=treatment.name,
+        href=entry_href(EntryType.treatment, treatment.slug),
+        kind=treatment.kind,
     )
 
 
@@ -171,9 +180,6 @@ def code_ref(code: Icd10Code) -> api.CodeRef:
     return api.CodeRef(code=code.code, description=code.description)
 
 
-_COLLECTIONS = {"condition": "conditions", "symptom": "symptoms", "cause": "causes", "treatment": "treatments"}
-
-
 def entry_href(kind: str, slug: str) -> str:
     """The URL of any entry: `condition`, `symptom`, `cause` or `treatment`."""
-    return f"/v1/{_COLLECTIONS[kind]}/{slug}"
+    return f"{API_PREFIX}/{EntryType(kind).plural}/{slug}"

@@ -8,12 +8,11 @@ from typing import Any
 
 from sqlmodel import Session
 
-from app.api import presenters
-from app.api.cursors import seq_cursor
+from app.models.base import EntryType
 from app.models.public import Export
 from app.queries import changes, conditions, vocabulary
-
-KINDS = (("condition", "conditions"), ("symptom", "symptoms"), ("cause", "causes"), ("treatment", "treatments"))
+from app.representation import presenters
+from app.representation.cursors import seq_cursor
 
 
 def export_library(session: Session) -> Export:
@@ -46,9 +45,9 @@ def export_library(session: Session) -> Export:
 def entry_digests(export: Export) -> dict[tuple[str, str], str]:
     """A hash of each entry's representation, without `updated_at` (which the seed sets from these hashes)."""
     digests = {}
-    for kind, key in KINDS:
-        for item in getattr(export, key):
+    for kind in EntryType:
+        for item in getattr(export, kind.plural):
             data = item.model_dump(mode="json", exclude={"updated_at"})
             canonical = json.dumps(data, sort_keys=True, ensure_ascii=False).encode()
-            digests[(kind, item.slug)] = hashlib.sha256(canonical).hexdigest()
+            digests[(kind.value, item.slug)] = hashlib.sha256(canonical).hexdigest()
     return digests
