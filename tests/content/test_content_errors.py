@@ -112,7 +112,16 @@ def icd10_category_with_children(root: Path) -> tuple[Path, str]:
     path = root / LUMBAR
     replace_in(path, "code: M62.830", "code: M51.36")
     line = line_of(path, "code: M51.36")
-    return path, f":{line}: ICD-10-CM code 'M51.36' is a category with more specific codes (M51.360, M51.361"
+    return path, f":{line}: ICD-10-CM code 'M51.36' is a category; use one of the billable codes under it: M51.360, "
+
+
+def icd10_category_two_levels_above_its_codes(root: Path) -> tuple[Path, str]:
+    """The error names the codes that can be used, not the next level down, which would be refused in turn."""
+    path = root / LUMBAR
+    replace_in(path, "code: M62.830", "code: G44.2")
+    line = line_of(path, "code: G44.2")
+    codes = "G44.201, G44.209, G44.211, G44.219, G44.221 and 1 more"
+    return path, f":{line}: ICD-10-CM code 'G44.2' is a category; use one of the billable codes under it: {codes}"
 
 
 def near_duplicate_vocabulary(root: Path) -> tuple[Path, str]:
@@ -148,6 +157,7 @@ BREAKAGES: list[Callable[[Path], tuple[Path, str]]] = [
     item_without_term,
     unknown_icd10_code,
     icd10_category_with_children,
+    icd10_category_two_levels_above_its_codes,
     near_duplicate_vocabulary,
     script_source_url,
 ]
@@ -259,3 +269,15 @@ def test_a_missing_conditions_folder_does_not_hide_vocabulary_errors(content_cop
     assert len(errors) == 2, errors
     assert errors[0] == (content_copy, 1, "no 'conditions/' folder of condition files here")
     assert errors[1][0] == path and fragment.split(": ", 1)[1] in errors[1][2]
+
+
+@pytest.mark.parametrize("category", ["G44.2", "M51", "S32.0"])
+def test_a_category_names_only_codes_that_can_be_used_and_how_many_more(category: str) -> None:
+    code_set = load_code_set()
+    problem = code_set.problem(category)
+    assert problem is not None
+    listed, _, more = problem.split(": ", 1)[1].partition(" and ")
+    named = listed.split(", ")
+    assert len(named) == 5
+    assert all(code.startswith(category) and code_set.problem(code) is None for code in named), named
+    assert int(more.removesuffix(" more")) > 0
