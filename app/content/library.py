@@ -122,7 +122,7 @@ def check_links(folder: ContentFolder) -> list[ContentError]:
     for file in folder.conditions:
         if file.slug is not None:
             names.append((file.slug, file.path, file.line("slug")))
-        for index, alias in enumerate(file.links.aliases):
+        for index, alias in file.links.aliases.items():
             line = file.line("aliases", index)
             if not slugify(alias):
                 errors.append(ContentError(file.path, line, f"alias '{alias}' has no letters or digits for a slug"))
@@ -149,18 +149,18 @@ def check_links(folder: ContentFolder) -> list[ContentError]:
                             ContentError(file.path, item.line, f"{kind} '{slug}' is listed twice in one section")
                         )
                     used.add(slug)
-        for index, related in enumerate(file.links.related):
+        for index, related in file.links.related.items():
             line = file.line("related", index)
             if related == file.slug:
                 errors.append(ContentError(file.path, line, "a condition cannot be related to itself"))
             elif related not in condition_slugs:
                 errors.append(ContentError(file.path, line, f"related condition '{related}' does not exist"))
         errors += _duplicates(
-            ((slug, file.path, file.line("related", i)) for i, slug in enumerate(file.links.related)),
+            ((slug, file.path, file.line("related", i)) for i, slug in file.links.related.items()),
             "related condition",
         )
         errors += _duplicates(
-            ((code.code, file.path, file.line("codes", i)) for i, code in enumerate(file.links.codes)),
+            ((code.code, file.path, file.line("codes", i)) for i, code in file.links.codes.items()),
             "code",
         )
 
@@ -180,7 +180,7 @@ def check_links(folder: ContentFolder) -> list[ContentError]:
 def check_codes(folder: ContentFolder, codes: CodeSet) -> list[ContentError]:
     errors = []
     for file in folder.conditions:
-        for index, code in enumerate(file.links.codes):
+        for index, code in file.links.codes.items():
             problem = codes.problem(code.code)
             if problem is not None:
                 errors.append(ContentError(file.path, file.line("codes", index, "code"), problem))

@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from frontmatter.default_handlers import YAMLHandler
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from app.content.errors import ContentError
 from app.content.markdown_body import BodyParser
-from app.content.schema import ConditionDocument, FrontLinks, FrontMatter, Section, TermIn
+from app.content.schema import CodeIn, ConditionDocument, FrontMatter, Section, Slug, TermIn, Text
 from app.content.validation import validate
 from app.content.yaml_lines import Path_, YamlSyntaxError, load_with_lines
 
@@ -33,6 +33,23 @@ class ParsedCondition:
 
     def line(self, *key: str | int) -> int:
         return self.lines.get(key, 1)
+
+
+@dataclass(frozen=True)
+class FrontLinks:
+    """The front matter lists that name other entries or codes, by position in the file's list (so each keeps
+    its line). Only valid items are kept: the checks across files run on them even when others are wrong."""
+
+    aliases: dict[int, str] = field(default_factory=dict)
+    codes: dict[int, CodeIn] = field(default_factory=dict)
+    related: dict[int, str] = field(default_factory=dict)
+
+
+_LINK_ITEMS: dict[str, TypeAdapter[Any]] = {
+    "aliases": TypeAdapter(Text),
+    "codes": TypeAdapter(CodeIn),
+    "related": TypeAdapter(Slug),
+}
 
 
 @dataclass(frozen=True)
@@ -136,19 +153,17 @@ def read_condition(path: Path) -> ConditionFile:
 
 
 def _valid_links(data: dict[Any, Any]) -> FrontLinks:
-    """The linking fields that are valid on their own: a wrong `codes` entry must not stop the check of `related`.
-
-    The invalid ones are left out here; the validation of the whole front matter reports them.
-    """
-    valid = {}
-    for name in FrontLinks.model_fields:
-        if name in data:
+    """The valid items of the linking lists; the validation of the whole front matter reports the others."""
+    lists: dict[str, dict[int, Any]] = {}
+    for name, item_type in _LINK_ITEMS.items():
+        items = data.get(name)
+        lists[name] = {}
+        for index, item in enumerate(items if isinstance(items, list) else []):
             try:
-                FrontLinks.model_validate({name: data[name]})
+                lists[name][index] = item_type.validate_python(item)
             except ValidationError:
                 continue
-            valid[name] = data[name]
-    return FrontLinks.model_validate(valid)
+    return FrontLinks(**lists)
 
 
 def read_vocabulary(path: Path, model: type[TermT]) -> VocabularyFile[TermT]:

@@ -56,15 +56,6 @@ class CodeIn(Strict):
     display: Text
 
 
-class FrontLinks(Strict):
-    """The front matter fields that name other entries or codes: the checks across files read these, and run on
-    the valid ones even when other fields of the file are wrong."""
-
-    aliases: list[Text] = []
-    codes: list[CodeIn] = []
-    related: list[Slug] = []
-
-
 class FrontMatter(Strict):
     slug: Slug
     name: Text

@@ -281,3 +281,22 @@ def test_a_category_names_only_codes_that_can_be_used_and_how_many_more(category
     assert len(named) == 5
     assert all(code.startswith(category) and code_set.problem(code) is None for code in named), named
     assert int(more.removesuffix(" more")) > 0
+
+
+def test_a_wrong_entry_of_a_list_does_not_hide_the_next_one(content_copy: Path) -> None:
+    path = content_copy / LUMBAR
+    # The first code's system is wrong; the second code is a category.
+    replace_in(path, "  - system: ICD-10-CM\n", "  - system: ICD-10\n")
+    second = "  - system: ICD-10-CM\n    code: M62.83\n    display: Spasm\n"
+    replace_in(path, "    display: Muscle spasm of back\n", f"    display: Muscle spasm of back\n{second}")
+    lines = path.read_text(encoding="utf-8").splitlines()
+
+    errors = errors_of(content_copy)
+
+    assert [(line, message.split(":")[0]) for _, line, message in errors] == [
+        (lines.index("  - system: ICD-10") + 1, "codes.0.system"),
+        (
+            lines.index("    code: M62.83") + 1,
+            "ICD-10-CM code 'M62.83' is a category; use one of the billable codes under it",
+        ),
+    ]
