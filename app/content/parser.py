@@ -20,6 +20,7 @@ from app.content.validation import validate
 from app.content.yaml_lines import Path_, YamlSyntaxError, load_with_lines
 
 TermT = TypeVar("TermT", bound=TermIn)
+ItemT = TypeVar("ItemT")
 
 _front_matter = YAMLHandler()
 _SLUG_LINE = re.compile(r"^slug:\s*([a-z0-9-]+)\s*$", re.MULTILINE)
@@ -45,11 +46,9 @@ class FrontLinks:
     related: dict[int, str] = field(default_factory=dict)
 
 
-_LINK_ITEMS: dict[str, TypeAdapter[Any]] = {
-    "aliases": TypeAdapter(Text),
-    "codes": TypeAdapter(CodeIn),
-    "related": TypeAdapter(Slug),
-}
+_TEXT: TypeAdapter[str] = TypeAdapter(Text)
+_CODE: TypeAdapter[CodeIn] = TypeAdapter(CodeIn)
+_SLUG: TypeAdapter[str] = TypeAdapter(Slug)
 
 
 @dataclass(frozen=True)
@@ -59,9 +58,7 @@ class ConditionFile:
     path: Path
     errors: list[ContentError]
     slug: str | None = None  # claimed even when the file is invalid: links to it are not "unknown"
-    links: FrontLinks = field(
-        default_factory=FrontLinks
-    )  # the front matter fields that point elsewhere, those that are valid
+    links: FrontLinks = field(default_factory=FrontLinks)
     sections: Mapping[str, Section] = field(default_factory=dict)  # the body's lists, when it could be read
     lines: dict[Path_, int] = field(default_factory=dict)
     condition: ParsedCondition | None = None  # the whole file, when it has no errors
@@ -153,17 +150,21 @@ def read_condition(path: Path) -> ConditionFile:
 
 
 def _valid_links(data: dict[Any, Any]) -> FrontLinks:
-    """The valid items of the linking lists; the validation of the whole front matter reports the others."""
-    lists: dict[str, dict[int, Any]] = {}
-    for name, item_type in _LINK_ITEMS.items():
-        items = data.get(name)
-        lists[name] = {}
-        for index, item in enumerate(items if isinstance(items, list) else []):
-            try:
-                lists[name][index] = item_type.validate_python(item)
-            except ValidationError:
-                continue
-    return FrontLinks(**lists)
+    return FrontLinks(
+        aliases=_valid_items(data.get("aliases"), _TEXT),
+        codes=_valid_items(data.get("codes"), _CODE),
+        related=_valid_items(data.get("related"), _SLUG),
+    )
+
+
+def _valid_items(items: object, item_type: TypeAdapter[ItemT]) -> dict[int, ItemT]:
+    valid = {}
+    for index, item in enumerate(items if isinstance(items, list) else []):
+        try:
+            valid[index] = item_type.validate_python(item)
+        except ValidationError:
+            continue  # reported by the validation of the whole front matter
+    return valid
 
 
 def read_vocabulary(path: Path, model: type[TermT]) -> VocabularyFile[TermT]:
