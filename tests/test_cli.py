@@ -5,7 +5,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from app.core.db import create_db_engine
 from app.core.paths import SEED_DIR
+from tests.conftest import sqlite_url
+from tests.content.test_seed import dump, entries
 
 COMMAND = str(Path(sys.executable).parent / "conditions-api")
 
@@ -21,7 +24,8 @@ def test_migrate_then_seed_twice_reports_counts(tmp_path: Path) -> None:
     first = run("seed", str(SEED_DIR), database=database)
     assert first.returncode == 0, first.stderr
     files = len(list((SEED_DIR / "conditions").glob("*.md")))
-    assert f"conditions: {files} created, 0 updated, 0 unchanged, 0 deleted" in first.stdout
+    for kind, number in entries(SEED_DIR).items():
+        assert f"{kind}: {number} created, 0 updated, 0 unchanged, 0 deleted" in first.stdout
     second = run("seed", str(SEED_DIR), database=database)
     assert f"conditions: 0 created, 0 updated, {files} unchanged, 0 deleted" in second.stdout
     assert second.stdout.rstrip().endswith("seed: nothing to change.")
@@ -40,3 +44,27 @@ def test_a_bad_file_exits_non_zero_naming_file_and_line(tmp_path: Path, content_
     assert f"{path}:1: missing required field 'specialty'" in result.stderr
     assert "seed: 2 error(s); the database was not changed." in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_one_broken_vocabulary_entry_is_one_error_and_changes_nothing(tmp_path: Path, content_copy: Path) -> None:
+    database = tmp_path / "cli.db"
+    run("migrate", database=database)
+    path = content_copy / "vocabulary" / "treatments.yaml"
+    text = path.read_text(encoding="utf-8")
+    entry = "- slug: nsaids\n  name: NSAIDs (non-steroidal anti-inflammatory drugs)\n"
+    entry += "  aliases: [anti-inflammatories, ibuprofen, naproxen]\n"
+    assert f"{entry}  kind: medication\n" in text
+    path.write_text(text.replace(f"{entry}  kind: medication\n", entry), encoding="utf-8")
+    line = text.splitlines().index("- slug: nsaids") + 1
+    engine = create_db_engine(sqlite_url(database))
+    before = dump(engine)
+
+    result = run("seed", str(content_copy), database=database)
+
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"{path}:{line}: missing required field 'kind'",
+        "seed: 1 error(s); the database was not changed.",
+    ]
+    assert dump(engine) == before
+    engine.dispose()

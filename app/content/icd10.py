@@ -14,6 +14,7 @@ from types import ModuleType
 from app.models.codes import ICD10_CODE_RE, ICD10_SYSTEM
 
 PACKAGE = "simple-icd-10-cm"
+LEAVES_SHOWN = 5  # of the codes under a category, in an error message
 
 
 @dataclass(frozen=True)
@@ -27,9 +28,12 @@ class CodeSet:
         if not ICD10_CODE_RE.match(code) or not icd.is_valid_item(code):
             return f"{ICD10_SYSTEM} code '{code}' does not exist in the {self.version_label} release"
         if not icd.is_leaf(code):
-            children = icd.get_children(code)
-            shown = ", ".join(children[:3]) + (", …" if len(children) > 3 else "")
-            return f"{ICD10_SYSTEM} code '{code}' is a category with more specific codes ({shown}); use one of them"
+            # The leaves, not the children: a child may be a category too, and be refused in turn.
+            leaves = [below for below in icd.get_descendants(code) if icd.is_leaf(below)]
+            shown = ", ".join(leaves[:LEAVES_SHOWN])
+            if len(leaves) > LEAVES_SHOWN:
+                shown += f" and {len(leaves) - LEAVES_SHOWN} more"
+            return f"{ICD10_SYSTEM} code '{code}' is a category; use one of the billable codes under it: {shown}"
         return None
 
     def description(self, code: str) -> str:

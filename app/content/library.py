@@ -1,19 +1,31 @@
-"""Loads a whole content folder and checks what no single file can: unique slugs and links that resolve."""
+"""Loads a whole content folder and checks what no single file can: unique slugs and links that resolve.
 
-import re
-from collections.abc import Iterable, Set
+Every file is read as far as it goes and every check runs on what could be read, so one run reports every
+problem. An entry with errors still exists: links to it are not reported too, its own error is the cause.
+"""
+
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from app.content.errors import ContentError, ContentErrors
 from app.content.icd10 import CodeSet
+from app.content.markdown_body import LIST_SECTIONS
 from app.content.near_duplicates import Name, near_duplicates
-from app.content.parser import ParsedCondition, ParsedTerm, TermT, parse_condition, parse_vocabulary
-from app.content.schema import CauseIn, Section, SymptomIn, TreatmentIn
+from app.content.parser import (
+    ConditionFile,
+    ParsedCondition,
+    ParsedTerm,
+    TermT,
+    VocabularyFile,
+    read_condition,
+    read_vocabulary,
+)
+from app.content.schema import CauseIn, SymptomIn, TreatmentIn
 from app.content.slugs import slugify
 
 CONDITIONS_DIR = "conditions"
-_SLUG_LINE = re.compile(r"^slug:\s*([a-z0-9-]+)\s*$", re.MULTILINE)
 VOCABULARY_DIR = "vocabulary"
 
 
@@ -25,49 +37,64 @@ class Library:
     treatments: list[ParsedTerm[TreatmentIn]]
 
 
+@dataclass(frozen=True)
+class ContentFolder:
+    """Every file of a content folder as far as it could be read, before the checks across files."""
+
+    root: Path
+    has_conditions_folder: bool  # without it no link to a condition can be checked
+    conditions: list[ConditionFile]
+    symptoms: VocabularyFile[SymptomIn]
+    causes: VocabularyFile[CauseIn]
+    treatments: VocabularyFile[TreatmentIn]
+
+    def vocabularies(self) -> dict[str, VocabularyFile[Any]]:
+        """Each vocabulary by the kind of term it defines (the scheme of links to it: `symptom:slug`)."""
+        return {"symptom": self.symptoms, "cause": self.causes, "treatment": self.treatments}
+
+    def errors(self) -> list[ContentError]:
+        """Each file's own errors."""
+        errors = []
+        if not self.has_conditions_folder:
+            errors.append(ContentError(self.root, 1, f"no '{CONDITIONS_DIR}/' folder of condition files here"))
+        files: list[ConditionFile | VocabularyFile[Any]] = [*self.conditions, *self.vocabularies().values()]
+        return errors + [error for file in files for error in file.errors]
+
+
+def read_folder(root: Path) -> ContentFolder:
+    def vocabulary(name: str, model: type[TermT]) -> VocabularyFile[TermT]:
+        path = root / VOCABULARY_DIR / name
+        return read_vocabulary(path, model) if path.exists() else VocabularyFile(path, [])
+
+    return ContentFolder(
+        root=root,
+        has_conditions_folder=(root / CONDITIONS_DIR).is_dir(),
+        conditions=[read_condition(path) for path in sorted((root / CONDITIONS_DIR).glob("*.md"))],
+        symptoms=vocabulary("symptoms.yaml", SymptomIn),
+        causes=vocabulary("causes.yaml", CauseIn),
+        treatments=vocabulary("treatments.yaml", TreatmentIn),
+    )
+
+
 def load_library(root: Path, codes: CodeSet | None = None) -> Library:
     """Parse every file under `root` and check the links between them; raises ContentErrors on any error.
 
     With `codes`, every ICD-10-CM code is also checked against the official code set.
     """
-    errors: list[ContentError] = []
-    conditions_dir = root / CONDITIONS_DIR
-    if not conditions_dir.is_dir():
-        raise ContentErrors([ContentError(root, 1, f"no '{CONDITIONS_DIR}/' folder of condition files here")])
-
-    conditions: list[ParsedCondition] = []
-    claimed: set[str] = set()  # slugs of files that failed to parse, so links to them don't cascade into errors
-    for path in sorted(conditions_dir.glob("*.md")):
-        try:
-            conditions.append(parse_condition(path))
-        except ContentErrors as exc:
-            errors += exc.errors
-            if match := _SLUG_LINE.search(path.read_text(encoding="utf-8", errors="replace")):
-                claimed.add(match.group(1))
-
-    def vocabulary(name: str, model: type[TermT]) -> list[ParsedTerm[TermT]]:
-        path = root / VOCABULARY_DIR / name
-        if not path.exists():
-            return []
-        try:
-            return parse_vocabulary(path, model)
-        except ContentErrors as exc:
-            errors.extend(exc.errors)
-            return []
-
-    library = Library(
-        conditions=conditions,
-        symptoms=vocabulary("symptoms.yaml", SymptomIn),
-        causes=vocabulary("causes.yaml", CauseIn),
-        treatments=vocabulary("treatments.yaml", TreatmentIn),
-    )
-    errors += check_links(library, claimed)
-    errors += check_vocabulary_spelling(library)
+    folder = read_folder(root)
+    errors = folder.errors()
+    errors += check_links(folder)
+    errors += check_vocabulary_spelling(folder)
     if codes is not None:
-        errors += check_codes(library, codes)
+        errors += check_codes(folder, codes)
     if errors:
         raise ContentErrors(errors)
-    return library
+    return Library(
+        conditions=[file.condition for file in folder.conditions if file.condition is not None],
+        symptoms=folder.symptoms.terms,
+        causes=folder.causes.terms,
+        treatments=folder.treatments.terms,
+    )
 
 
 def _duplicates(entries: Iterable[tuple[str, Path, int]], what: str) -> list[ContentError]:
@@ -84,74 +111,62 @@ def _duplicates(entries: Iterable[tuple[str, Path, int]], what: str) -> list[Con
     return errors
 
 
-def check_links(library: Library, claimed: Set[str] = frozenset()) -> list[ContentError]:
+def check_links(folder: ContentFolder) -> list[ContentError]:
     errors: list[ContentError] = []
-    for kind, terms in (
-        ("symptom", library.symptoms),
-        ("cause", library.causes),
-        ("treatment", library.treatments),
-    ):
-        errors += _duplicates(((t.term.slug, t.path, t.line) for t in terms), f"{kind} slug")
+    vocabularies = folder.vocabularies()
+    for kind, vocabulary in vocabularies.items():
+        errors += _duplicates(((t.term.slug, t.path, t.line) for t in vocabulary.terms), f"{kind} slug")
 
     # Condition slugs and alias slugs share one namespace: an alias URL redirects to its condition.
     names: list[tuple[str, Path, int]] = []
-    for parsed in library.conditions:
-        front = parsed.document.front
-        names.append((front.slug, parsed.path, parsed.line("slug")))
-        for index, alias in enumerate(front.aliases):
-            line = parsed.line("aliases", index)
+    for file in folder.conditions:
+        if file.slug is not None:
+            names.append((file.slug, file.path, file.line("slug")))
+        for index, alias in file.links.aliases.items():
+            line = file.line("aliases", index)
             if not slugify(alias):
-                errors.append(ContentError(parsed.path, line, f"alias '{alias}' has no letters or digits for a slug"))
-            names.append((slugify(alias), parsed.path, line))
+                errors.append(ContentError(file.path, line, f"alias '{alias}' has no letters or digits for a slug"))
+            names.append((slugify(alias), file.path, line))
     errors += _duplicates(names, "slug or alias")
 
-    condition_slugs = {parsed.document.front.slug for parsed in library.conditions} | claimed
-    vocab = {
-        "symptom": ({t.term.slug for t in library.symptoms}, "vocabulary/symptoms.yaml"),
-        "cause": ({t.term.slug for t in library.causes}, "vocabulary/causes.yaml"),
-        "treatment": ({t.term.slug for t in library.treatments}, "vocabulary/treatments.yaml"),
-    }
-    for parsed in library.conditions:
-        doc = parsed.document
-        sections: list[tuple[str, Section]] = [
-            ("symptom", doc.symptoms),
-            ("cause", doc.causes),
-            ("treatment", doc.treatments),
-            ("treatment", doc.self_care),
-            ("symptom", doc.red_flags),
-        ]
-        for kind, section in sections:
-            known, file_name = vocab[kind]
+    condition_slugs = {file.slug for file in folder.conditions if file.slug is not None}
+    known = {kind: {t.term.slug for t in vocabulary.terms} for kind, vocabulary in vocabularies.items()}
+    for file in folder.conditions:
+        for key, section in file.sections.items():
+            kind = LIST_SECTIONS[key]
+            vocabulary = vocabularies[kind]
             used: set[str] = set()
             for item in section.items:
                 for slug in item.terms:
-                    if slug not in known:
+                    # An unreadable file or an invalid entry is reported once, as itself, not at every link.
+                    if slug not in known[kind] and vocabulary.readable and slug not in vocabulary.invalid:
+                        where = f"{VOCABULARY_DIR}/{vocabulary.path.name}"
                         errors.append(
-                            ContentError(parsed.path, item.line, f"unknown {kind} '{slug}': define it in {file_name}")
+                            ContentError(file.path, item.line, f"unknown {kind} '{slug}': define it in {where}")
                         )
                     elif slug in used:
                         errors.append(
-                            ContentError(parsed.path, item.line, f"{kind} '{slug}' is listed twice in one section")
+                            ContentError(file.path, item.line, f"{kind} '{slug}' is listed twice in one section")
                         )
                     used.add(slug)
-        for index, related in enumerate(doc.front.related):
-            line = parsed.line("related", index)
-            if related == doc.front.slug:
-                errors.append(ContentError(parsed.path, line, "a condition cannot be related to itself"))
+        for index, related in file.links.related.items():
+            line = file.line("related", index)
+            if related == file.slug:
+                errors.append(ContentError(file.path, line, "a condition cannot be related to itself"))
             elif related not in condition_slugs:
-                errors.append(ContentError(parsed.path, line, f"related condition '{related}' does not exist"))
+                errors.append(ContentError(file.path, line, f"related condition '{related}' does not exist"))
         errors += _duplicates(
-            ((slug, parsed.path, parsed.line("related", i)) for i, slug in enumerate(doc.front.related)),
+            ((slug, file.path, file.line("related", i)) for i, slug in file.links.related.items()),
             "related condition",
         )
         errors += _duplicates(
-            ((code.code, parsed.path, parsed.line("codes", i)) for i, code in enumerate(doc.front.codes)),
+            ((code.code, file.path, file.line("codes", i)) for i, code in file.links.codes.items()),
             "code",
         )
 
-    for cause in library.causes:
+    for cause in folder.causes.terms:
         target = cause.term.condition
-        if target is not None and target not in condition_slugs:
+        if target is not None and target not in condition_slugs and folder.has_conditions_folder:
             errors.append(
                 ContentError(
                     cause.path,
@@ -162,30 +177,28 @@ def check_links(library: Library, claimed: Set[str] = frozenset()) -> list[Conte
     return errors
 
 
-def check_codes(library: Library, codes: CodeSet) -> list[ContentError]:
+def check_codes(folder: ContentFolder, codes: CodeSet) -> list[ContentError]:
     errors = []
-    for parsed in library.conditions:
-        for index, code in enumerate(parsed.document.front.codes):
+    for file in folder.conditions:
+        for index, code in file.links.codes.items():
             problem = codes.problem(code.code)
             if problem is not None:
-                errors.append(ContentError(parsed.path, parsed.line("codes", index, "code"), problem))
+                errors.append(ContentError(file.path, file.line("codes", index, "code"), problem))
     return errors
 
 
-def check_vocabulary_spelling(library: Library) -> list[ContentError]:
+def check_vocabulary_spelling(folder: ContentFolder) -> list[ContentError]:
     """One term per concept: names and aliases of different terms must not be near-duplicates."""
     errors = []
-    vocabularies: tuple[
-        tuple[str, list[ParsedTerm[CauseIn]] | list[ParsedTerm[SymptomIn]] | list[ParsedTerm[TreatmentIn]]], ...
-    ] = (
-        ("symptom", library.symptoms),
-        ("cause", library.causes),
-        ("treatment", library.treatments),
-    )
-    for kind, terms in vocabularies:
+    for kind, vocabulary in folder.vocabularies().items():
+        terms = vocabulary.terms
         where = {t.term.slug: t for t in terms}
         names = [Name(t.term.slug, text) for t in terms for text in (t.term.name, *t.term.aliases)]
-        for first, second, distance in near_duplicates(names):
+        # One error per pair of terms, on their closest names: a name near another's name and alias is one mistake.
+        closest: dict[tuple[str, str], tuple[Name, Name, int]] = {}
+        for first, second, distance in sorted(near_duplicates(names), key=lambda n: (n[2], n[0].text, n[1].text)):
+            closest.setdefault((first.term, second.term), (first, second, distance))
+        for first, second, distance in closest.values():
             later = where[second.term]
             similar = "the same as" if distance == 0 else "nearly the same as"
             errors.append(

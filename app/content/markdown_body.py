@@ -140,7 +140,7 @@ class BodyParser:
                     if not answer:
                         self.error(question, f"FAQ '{question.content}' has no answer")
                     body.faqs.append(FaqIn(question=question.content, answer=answer))
-            else:
+            elif current in LIST_SECTIONS:  # not an unknown section's words, already reported
                 body.sections[current] = Section(intro=self.source(pending) or None, items=tuple(items or ()))
             pending, items, question = [], None, None
 
@@ -200,7 +200,9 @@ class BodyParser:
             if not inlines:
                 self.error(item.open, "empty list item")
                 continue
+            errors_before = len(self.errors)
             text, terms = self.inline_text(inlines[0], scheme)
+            reported = len(self.errors) > errors_before
             notes = []
             for nested in item.inner:
                 if nested.type == "inline" and nested.level > item.open.level + 2:
@@ -209,6 +211,8 @@ class BodyParser:
                     else:
                         self.error(nested, "a nested item must start with 'Note:' (an editor's note)")
             if not terms:
+                if reported:  # already said why (a link of the wrong kind): not also "names no term"
+                    continue
                 self.error(inlines[0], f"item names no {scheme}: link its words, e.g. [words]({scheme}:slug)")
                 continue
             yield PageItem(text=text, note=" ".join(notes) or None, terms=tuple(terms), line=self.line(inlines[0]))

@@ -1,20 +1,29 @@
-"""Parses one content file: a condition page (`conditions/*.md`) or a vocabulary list (`vocabulary/*.yaml`)."""
+"""Parses one content file: a condition page (`conditions/*.md`) or a vocabulary list (`vocabulary/*.yaml`).
 
-from dataclasses import dataclass
+A file is read as far as it goes: what is valid is kept beside the errors, so the checks across files still
+run on it, and an editor sees every problem in one run rather than one layer at a time.
+"""
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from frontmatter.default_handlers import YAMLHandler
+from pydantic import TypeAdapter, ValidationError
 
-from app.content.errors import ContentError, ContentErrors
+from app.content.errors import ContentError
 from app.content.markdown_body import BodyParser
-from app.content.schema import ConditionDocument, FrontMatter, Section, TermIn
+from app.content.schema import CodeIn, ConditionDocument, FrontMatter, Section, Slug, TermIn, Text
 from app.content.validation import validate
 from app.content.yaml_lines import Path_, YamlSyntaxError, load_with_lines
 
 TermT = TypeVar("TermT", bound=TermIn)
+ItemT = TypeVar("ItemT")
 
 _front_matter = YAMLHandler()
+_SLUG_LINE = re.compile(r"^slug:\s*([a-z0-9-]+)\s*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -28,43 +37,105 @@ class ParsedCondition:
 
 
 @dataclass(frozen=True)
+class FrontLinks:
+    """The front matter lists that name other entries or codes, by position in the file's list (so each keeps
+    its line). Only valid items are kept: the checks across files run on them even when others are wrong."""
+
+    aliases: dict[int, str] = field(default_factory=dict)
+    codes: dict[int, CodeIn] = field(default_factory=dict)
+    related: dict[int, str] = field(default_factory=dict)
+
+
+_TEXT: TypeAdapter[str] = TypeAdapter(Text)
+_CODE: TypeAdapter[CodeIn] = TypeAdapter(CodeIn)
+_SLUG: TypeAdapter[str] = TypeAdapter(Slug)
+
+
+@dataclass(frozen=True)
+class ConditionFile:
+    """One condition file as far as it could be read: its errors, and what the checks across files need."""
+
+    path: Path
+    errors: list[ContentError]
+    slug: str | None = None  # claimed even when the file is invalid: links to it are not "unknown"
+    links: FrontLinks = field(default_factory=FrontLinks)
+    sections: Mapping[str, Section] = field(default_factory=dict)  # the body's lists, when it could be read
+    lines: dict[Path_, int] = field(default_factory=dict)
+    condition: ParsedCondition | None = None  # the whole file, when it has no errors
+
+    def line(self, *key: str | int) -> int:
+        return self.lines.get(key, 1)
+
+
+@dataclass(frozen=True)
 class ParsedTerm(Generic[TermT]):
     path: Path
     line: int
     term: TermT
 
 
-def read_text(path: Path) -> str:
+@dataclass(frozen=True)
+class VocabularyFile(Generic[TermT]):
+    """One vocabulary file as far as it could be read."""
+
+    path: Path
+    errors: list[ContentError]
+    terms: list[ParsedTerm[TermT]] = field(default_factory=list)  # the valid entries
+    invalid: frozenset[str] = frozenset()  # slugs of entries with errors: they exist, links to them are fine
+    readable: bool = True  # False when no entry could be read, so no link to this vocabulary can be checked
+
+
+def _read_text(path: Path) -> str | ContentError:
     try:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise ContentErrors([ContentError(path, 1, f"not UTF-8 text ({exc.reason})")]) from exc
+        return ContentError(path, 1, f"not UTF-8 text ({exc.reason})")
 
 
-def parse_condition(path: Path) -> ParsedCondition:
-    """Parse and validate one condition file; raises ContentErrors listing every problem found."""
-    text = read_text(path)
+def read_condition(path: Path) -> ConditionFile:
+    """Parse and validate one condition file, collecting every problem found."""
+    text = _read_text(path)
+    if isinstance(text, ContentError):
+        return ConditionFile(path, [text])
     opening = _front_matter.FM_BOUNDARY.match(text) if _front_matter.FM_BOUNDARY else None
     if opening is None:
-        raise ContentErrors([ContentError(path, 1, "a condition file starts with YAML front matter after '---'")])
+        return ConditionFile(
+            path, [ContentError(path, 1, "a condition file starts with YAML front matter after '---'")]
+        )
     try:
         front_text, content = _front_matter.split(text)
-    except ValueError as exc:
-        raise ContentErrors([ContentError(path, 1, "the front matter is not closed by a '---' line")]) from exc
+    except ValueError:
+        return ConditionFile(path, [ContentError(path, 1, "the front matter is not closed by a '---' line")])
     front_first_line = text.count("\n", 0, opening.end()) + 1
     body_first_line = text.count("\n", 0, len(text) - len(content)) + 1
+
+    # The body does not depend on the front matter: it is checked even when the front matter is unreadable.
+    body_parser = BodyParser(path, content, body_first_line)
+    body = body_parser.parse()
+    errors = list(body_parser.errors)
     try:
         data, lines = load_with_lines(front_text, front_first_line)
     except YamlSyntaxError as exc:
-        raise ContentErrors([ContentError(path, exc.line, exc.message)]) from exc
+        claimed = _SLUG_LINE.search(front_text)
+        errors.append(ContentError(path, exc.line, exc.message))
+        return ConditionFile(path, errors, slug=claimed.group(1) if claimed else None, sections=body.sections)
     if not isinstance(data, dict):
-        raise ContentErrors([ContentError(path, front_first_line, "the front matter must be a mapping of fields")])
-    front, errors = validate(FrontMatter, data, path=path, lines=lines)
-    body_parser = BodyParser(path, content, body_first_line)
-    body = body_parser.parse()
-    errors += body_parser.errors
+        errors.append(ContentError(path, front_first_line, "the front matter must be a mapping of fields"))
+        return ConditionFile(path, errors, sections=body.sections)
+
+    front, front_errors = validate(FrontMatter, data, path=path, lines=lines)
+    errors += front_errors
+    slug = data.get("slug")
+    file = ConditionFile(
+        path,
+        errors,
+        slug=slug if isinstance(slug, str) else None,
+        links=_valid_links(data),
+        sections=body.sections,
+        lines=lines,
+    )
     if errors or front is None:
-        raise ContentErrors(errors)
+        return file
     document = ConditionDocument(
         front=front,
         description=body.description,
@@ -75,26 +146,55 @@ def parse_condition(path: Path) -> ParsedCondition:
         red_flags=body.sections.get("red_flags", Section()),
         faqs=tuple(body.faqs),
     )
-    return ParsedCondition(path=path, document=document, lines=lines)
+    return replace(file, condition=ParsedCondition(path=path, document=document, lines=lines))
 
 
-def parse_vocabulary(path: Path, model: type[TermT]) -> list[ParsedTerm[TermT]]:
-    """Parse a YAML list of vocabulary terms; raises ContentErrors listing every problem found."""
+def _valid_links(data: dict[Any, Any]) -> FrontLinks:
+    return FrontLinks(
+        aliases=_valid_items(data.get("aliases"), _TEXT),
+        codes=_valid_items(data.get("codes"), _CODE),
+        related=_valid_items(data.get("related"), _SLUG),
+    )
+
+
+def _valid_items(items: object, item_type: TypeAdapter[ItemT]) -> dict[int, ItemT]:
+    valid = {}
+    for index, item in enumerate(items if isinstance(items, list) else []):
+        try:
+            valid[index] = item_type.validate_python(item)
+        except ValidationError:
+            continue  # reported by the validation of the whole front matter
+    return valid
+
+
+def read_vocabulary(path: Path, model: type[TermT]) -> VocabularyFile[TermT]:
+    """Parse a YAML list of vocabulary terms, collecting every problem found."""
+    text = _read_text(path)
+    if isinstance(text, ContentError):
+        return VocabularyFile(path, [text], readable=False)
     try:
-        data, lines = load_with_lines(read_text(path), 1)
+        data, lines = load_with_lines(text, 1)
     except YamlSyntaxError as exc:
-        raise ContentErrors([ContentError(path, exc.line, exc.message)]) from exc
+        return VocabularyFile(path, [ContentError(path, exc.line, exc.message)], readable=False)
     if data is None:
-        return []
+        return VocabularyFile(path, [])
     if not isinstance(data, list):
-        raise ContentErrors([ContentError(path, 1, "a vocabulary file is a YAML list of terms ('- slug: ...')")])
+        message = "a vocabulary file is a YAML list of terms ('- slug: ...')"
+        return VocabularyFile(path, [ContentError(path, 1, message)], readable=False)
     terms: list[ParsedTerm[TermT]] = []
+    invalid: set[str] = set()
     errors: list[ContentError] = []
     for index, entry in enumerate(data):
         term, entry_errors = validate(model, entry, path=path, lines=lines, base=(index,))
         errors += entry_errors
         if term is not None:
             terms.append(ParsedTerm(path=path, line=lines.get((index,), 1), term=term))
-    if errors:
-        raise ContentErrors(errors)
-    return terms
+        elif slug := _claimed_slug(entry):
+            invalid.add(slug)
+    return VocabularyFile(path, errors, terms, frozenset(invalid))
+
+
+def _claimed_slug(entry: object) -> str | None:
+    """The slug an invalid entry was meant to have (`- slug: nsaids` without its kind, or a bare `- nsaids`)."""
+    slug = entry.get("slug") if isinstance(entry, dict) else entry
+    return slug if isinstance(slug, str) else None

@@ -7,7 +7,7 @@ conditions and terms whose files are gone are deleted. Any content error stops t
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,7 +20,7 @@ from app.content import search_index
 from app.content.icd10 import CodeSet, load_code_set
 from app.content.library import Library, load_library
 from app.content.parser import ParsedCondition, ParsedTerm
-from app.content.schema import ConditionDocument, TermIn
+from app.content.schema import CauseIn, ConditionDocument, TermIn
 from app.content.slugs import slugify
 from app.core.db import is_sqlite
 from app.models import (
@@ -128,10 +128,8 @@ def _sync_code_table(session: Session, codes: CodeSet) -> Counts:
 
 def _write(session: Session, library: Library, now: datetime) -> SeedReport:
     report = SeedReport()
-    symptom_ids, report.counts["symptoms"] = _upsert_terms(session, Symptom, library.symptoms)
-    cause_ids, report.counts["causes"] = _upsert_terms(session, Cause, library.causes)
-    treatment_ids, report.counts["treatments"] = _upsert_terms(session, Treatment, library.treatments)
-
+    # Condition rows first, then the terms (a cause may link to a condition's page), then the links between
+    # them: each row is written once, so a first seed counts every entry as created, not some as updated.
     conditions = Counts()
     wanted = {parsed.document.front.slug for parsed in library.conditions}
     existing = {row.slug: row for row in session.exec(select(Condition))}
@@ -158,10 +156,13 @@ def _write(session: Session, library: Library, now: datetime) -> SeedReport:
             conditions.updated += 1
         changed.append((row, document))
     session.flush()
-    report.counts["conditions"] = conditions
 
     condition_ids = {slug: row.id for slug, row in existing.items() if row.id not in gone}
     condition_ids.update({row.slug: row.id for row, _ in changed})
+    symptom_ids, report.counts["symptoms"] = _upsert_terms(session, Symptom, library.symptoms, condition_ids)
+    cause_ids, report.counts["causes"] = _upsert_terms(session, Cause, library.causes, condition_ids)
+    treatment_ids, report.counts["treatments"] = _upsert_terms(session, Treatment, library.treatments, condition_ids)
+    report.counts["conditions"] = conditions
     changed_ids = [row.id for row, _ in changed]
     # Delete every changed condition's children before inserting any, so an alias may move between them.
     for table in CHILD_TABLES:
@@ -169,15 +170,6 @@ def _write(session: Session, library: Library, now: datetime) -> SeedReport:
     for row, document in changed:
         assert row.id is not None
         _insert_children(session, row.id, document, symptom_ids, cause_ids, treatment_ids, condition_ids)
-
-    causes_by_slug = {row.slug: row for row in session.exec(select(Cause))}
-    for parsed_cause in library.causes:
-        target = parsed_cause.term.condition
-        cause = causes_by_slug[parsed_cause.term.slug]
-        target_id = condition_ids[target] if target else None
-        if cause.condition_id != target_id:
-            cause.condition_id = target_id
-            report.counts["causes"].updated += 1
 
     vocabularies: tuple[tuple[TermTable, Sequence[ParsedTerm[Any]], str], ...] = (
         (Symptom, library.symptoms, "symptoms"),
@@ -190,17 +182,20 @@ def _write(session: Session, library: Library, now: datetime) -> SeedReport:
     return report
 
 
-def _term_fields(term: TermIn) -> dict[str, Any]:
-    return term.model_dump(exclude={"condition"})
+def _term_fields(term: TermIn, condition_ids: Mapping[str, int | None]) -> dict[str, Any]:
+    fields = term.model_dump(exclude={"condition"})
+    if isinstance(term, CauseIn):  # a cause that is itself a condition links to its page
+        fields["condition_id"] = condition_ids[term.condition] if term.condition else None
+    return fields
 
 
 def _upsert_terms(
-    session: Session, table: TermTable, terms: Sequence[ParsedTerm[Any]]
+    session: Session, table: TermTable, terms: Sequence[ParsedTerm[Any]], condition_ids: Mapping[str, int | None]
 ) -> tuple[dict[str, int], Counts]:
     counts = Counts()
     existing = {row.slug: cast(Symptom | Cause | Treatment, row) for row in session.exec(select(table))}
     for parsed in terms:
-        fields = _term_fields(parsed.term)
+        fields = _term_fields(parsed.term, condition_ids)
         row = existing.get(parsed.term.slug)
         if row is None:
             row = table(**fields)

@@ -1,5 +1,6 @@
 """Each kind of bad content file: the error names file and line, and the database keeps its content."""
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -7,6 +8,8 @@ import pytest
 from sqlalchemy import Engine
 
 from app.content.errors import ContentErrors
+from app.content.icd10 import load_code_set
+from app.content.library import load_library
 from app.content.seed import seed
 from tests.content.test_seed import LUMBAR, dump
 from tests.factories import write_condition
@@ -109,7 +112,16 @@ def icd10_category_with_children(root: Path) -> tuple[Path, str]:
     path = root / LUMBAR
     replace_in(path, "code: M62.830", "code: M51.36")
     line = line_of(path, "code: M51.36")
-    return path, f":{line}: ICD-10-CM code 'M51.36' is a category with more specific codes (M51.360, M51.361"
+    return path, f":{line}: ICD-10-CM code 'M51.36' is a category; use one of the billable codes under it: M51.360, "
+
+
+def icd10_category_two_levels_above_its_codes(root: Path) -> tuple[Path, str]:
+    """The error names the codes that can be used, not the next level down, which would be refused in turn."""
+    path = root / LUMBAR
+    replace_in(path, "code: M62.830", "code: G44.2")
+    line = line_of(path, "code: G44.2")
+    codes = "G44.201, G44.209, G44.211, G44.219, G44.221 and 1 more"
+    return path, f":{line}: ICD-10-CM code 'G44.2' is a category; use one of the billable codes under it: {codes}"
 
 
 def near_duplicate_vocabulary(root: Path) -> tuple[Path, str]:
@@ -118,7 +130,7 @@ def near_duplicate_vocabulary(root: Path) -> tuple[Path, str]:
     line = line_of(path, "- slug: lower-back-pain")
     first = line_of(path, "- slug: low-back-pain")
     message = (
-        f":{line}: symptom 'lower-back-pain' name 'Lower-back pain' is nearly the same as 'Low back pain' of "
+        f":{line}: symptom 'lower-back-pain' name 'Lower-back pain' is the same as 'lower back pain' of "
         f"symptom 'low-back-pain' (line {first})"
     )
     return path, message
@@ -145,6 +157,7 @@ BREAKAGES: list[Callable[[Path], tuple[Path, str]]] = [
     item_without_term,
     unknown_icd10_code,
     icd10_category_with_children,
+    icd10_category_two_levels_above_its_codes,
     near_duplicate_vocabulary,
     script_source_url,
 ]
@@ -172,3 +185,118 @@ def test_a_broken_file_among_good_ones_stops_all_writes(write_engine: Engine, co
     with pytest.raises(ContentErrors):
         seed(write_engine, content_copy)
     assert dump(write_engine) == before
+
+
+def errors_of(content: Path) -> list[tuple[Path, int, str]]:
+    """Every error loading `content` reports, as (file, line, message)."""
+    with pytest.raises(ContentErrors) as raised:
+        load_library(content, load_code_set())
+    return [(error.path, error.line, error.message) for error in raised.value.errors]
+
+
+def test_a_broken_vocabulary_entry_is_one_error_not_one_per_use(content_copy: Path) -> None:
+    """A treatment without its kind still exists: the pages that name it are not wrong, the entry is."""
+    path = content_copy / "vocabulary" / "treatments.yaml"
+    replace_in(
+        path,
+        "  aliases: [anti-inflammatories, ibuprofen, naproxen]\n  kind: medication\n",
+        "  aliases: [anti-inflammatories, ibuprofen, naproxen]\n",
+    )
+    uses = sum("(treatment:nsaids)" in p.read_text() for p in (content_copy / "conditions").glob("*.md"))
+    assert uses > 1  # the entry is linked from many pages, so a cascade would show
+
+    assert errors_of(content_copy) == [(path, line_of(path, "- slug: nsaids"), "missing required field 'kind'")]
+
+
+def test_an_unreadable_vocabulary_file_is_one_error(content_copy: Path) -> None:
+    path = content_copy / "vocabulary" / "treatments.yaml"
+    replace_in(path, "- slug: rest\n", "- slug: rest\n  aliases: [unclosed\n")
+
+    errors = errors_of(content_copy)
+
+    assert len(errors) == 1, errors
+    assert errors[0][0] == path and errors[0][2].startswith("invalid YAML:")
+
+
+def test_a_link_to_a_broken_condition_is_not_reported_as_missing(content_copy: Path) -> None:
+    target = write_condition(content_copy, "target")
+    replace_in(target, "summary: Test condition target.\n", "")
+    write_condition(content_copy, "linking", related=("target",))
+
+    assert errors_of(content_copy) == [(target, 1, "missing required field 'summary'")]
+
+
+def test_one_run_reports_every_independent_problem(content_copy: Path) -> None:
+    """A wrong field does not hide a wrong link, code or section of the same file, or any other file's errors."""
+    # Top to bottom: each breakage reads its line numbers after the ones above it changed the file.
+    breakages = [
+        missing_name,
+        unknown_field,
+        wrong_type,
+        script_source_url,
+        unknown_symptom,
+        wrong_link_kind,
+        unknown_section,
+        related_missing,
+        icd10_category_with_children,
+        cause_to_missing_condition,
+        near_duplicate_vocabulary,
+        item_without_term,
+    ]
+    expected = [breakage(content_copy) for breakage in breakages]
+    # A file whose front matter cannot be read at all still has its body checked.
+    unreadable = write_condition(content_copy, "unreadable", symptoms=("no-such-symptom",))
+    replace_in(unreadable, "specialty: Spine\n", "specialty: [Spine\n")
+    expected.append((unreadable, ": invalid YAML: expected ',' or ']'"))
+    line = line_of(unreadable, "(symptom:no-such-symptom)")
+    expected.append((unreadable, f":{line}: unknown symptom 'no-such-symptom'"))
+
+    errors = errors_of(content_copy)
+
+    reported = [f"{path}:{line}: {message}" for path, line, message in errors]
+    for path, fragment in expected:
+        assert any(r.startswith(f"{path}:") and fragment in r for r in reported), (fragment, reported)
+    assert len(reported) == len(expected), "\n".join(reported)
+
+
+def test_a_missing_conditions_folder_does_not_hide_vocabulary_errors(content_copy: Path) -> None:
+    shutil.rmtree(content_copy / "conditions")
+    path, fragment = near_duplicate_vocabulary(content_copy)
+
+    errors = errors_of(content_copy)
+
+    # Causes that are conditions are not reported as pointing nowhere: the folder is the one cause.
+    assert len(errors) == 2, errors
+    assert errors[0] == (content_copy, 1, "no 'conditions/' folder of condition files here")
+    assert errors[1][0] == path and fragment.split(": ", 1)[1] in errors[1][2]
+
+
+@pytest.mark.parametrize("category", ["G44.2", "M51", "S32.0"])
+def test_a_category_names_only_codes_that_can_be_used_and_how_many_more(category: str) -> None:
+    code_set = load_code_set()
+    problem = code_set.problem(category)
+    assert problem is not None
+    listed, _, more = problem.split(": ", 1)[1].partition(" and ")
+    named = listed.split(", ")
+    assert len(named) == 5
+    assert all(code.startswith(category) and code_set.problem(code) is None for code in named), named
+    assert int(more.removesuffix(" more")) > 0
+
+
+def test_a_wrong_entry_of_a_list_does_not_hide_the_next_one(content_copy: Path) -> None:
+    path = content_copy / LUMBAR
+    # The first code's system is wrong; the second code is a category.
+    replace_in(path, "  - system: ICD-10-CM\n", "  - system: ICD-10\n")
+    second = "  - system: ICD-10-CM\n    code: M62.83\n    display: Spasm\n"
+    replace_in(path, "    display: Muscle spasm of back\n", f"    display: Muscle spasm of back\n{second}")
+    lines = path.read_text(encoding="utf-8").splitlines()
+
+    errors = errors_of(content_copy)
+
+    assert [(line, message.split(":")[0]) for _, line, message in errors] == [
+        (lines.index("  - system: ICD-10") + 1, "codes.0.system"),
+        (
+            lines.index("    code: M62.83") + 1,
+            "ICD-10-CM code 'M62.83' is a category; use one of the billable codes under it",
+        ),
+    ]

@@ -3,9 +3,13 @@
 import sqlite3
 from pathlib import Path
 
+import yaml
 from sqlalchemy import Engine
 
+from app import migrations
 from app.content.seed import seed
+from app.core.db import create_db_engine
+from tests.conftest import sqlite_url
 from tests.factories import write_condition
 
 LUMBAR = Path("conditions") / "lumbar-muscle-spasm.md"
@@ -25,6 +29,44 @@ def dump(engine: Engine) -> list[str]:
 def count(engine: Engine, sql: str) -> int:
     with engine.connect() as connection:
         return int(connection.exec_driver_sql(sql).scalar_one())
+
+
+def entries(content: Path) -> dict[str, int]:
+    """How many entries each kind has in the content folder, counted from the files themselves."""
+    counts = {"conditions": len(list((content / "conditions").glob("*.md")))}
+    for kind in ("symptoms", "causes", "treatments"):
+        counts[kind] = len(yaml.safe_load((content / "vocabulary" / f"{kind}.yaml").read_text(encoding="utf-8")))
+    return counts
+
+
+def test_the_first_seed_of_an_empty_database_creates_everything_once(tmp_path: Path, content_copy: Path) -> None:
+    """A cause that is a condition is linked after both exist: that second write is part of creating it."""
+    url = sqlite_url(tmp_path / "fresh.db")
+    migrations.upgrade(url)
+    engine = create_db_engine(url)
+    try:
+        report = seed(engine, content_copy)
+    finally:
+        engine.dispose()
+
+    assert "  condition: " in (content_copy / "vocabulary" / "causes.yaml").read_text(encoding="utf-8")
+    for kind, number in entries(content_copy).items():
+        assert str(report.counts[kind]) == f"{number} created, 0 updated, 0 unchanged, 0 deleted", kind
+
+
+def test_a_cause_changed_twice_over_is_one_update(write_engine: Engine, content_copy: Path) -> None:
+    """A new name and a new condition link are one updated cause, and the others stay unchanged."""
+    causes = content_copy / "vocabulary" / "causes.yaml"
+    old = "- slug: piriformis-syndrome\n  name: Piriformis syndrome\n"
+    text = causes.read_text(encoding="utf-8")
+    assert old in text and "  condition: piriformis-syndrome\n" in text
+    text = text.replace(old, "- slug: piriformis-syndrome\n  name: Piriformis muscle syndrome\n")
+    causes.write_text(text.replace("  condition: piriformis-syndrome\n", ""), encoding="utf-8")
+
+    report = seed(write_engine, content_copy)
+
+    total = entries(content_copy)["causes"]
+    assert str(report.counts["causes"]) == f"0 created, 1 updated, {total - 1} unchanged, 0 deleted"
 
 
 def test_reseeding_unchanged_content_changes_nothing(write_engine: Engine, content_copy: Path) -> None:
