@@ -9,7 +9,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from app.core.config import Settings
 from app.core.errors import clipped, problem_response
 
-EXPOSED = ["ETag", "Last-Modified", "Link"]
+# What a browser app may read: validators, paging, resuming an export, and when to retry.
+EXPOSED = ["ETag", "Last-Modified", "Link", "Content-Range", "Accept-Ranges", "Retry-After"]
 # Revalidation (the validators, `Cache-Control: no-cache` when the change feed says "changed") and resuming an
 # export download (`Range`).
 ALLOWED_HEADERS = ["If-None-Match", "If-Modified-Since", "Cache-Control", "Range"]

@@ -8,7 +8,7 @@ from fastapi.routing import APIRoute
 
 from app.api.cursors import SlugCursorQuery
 from app.core.config import Settings
-from app.core.errors import InvalidParam, InvalidParameters
+from app.core.errors import InvalidParam, InvalidParameters, clipped
 from app.core.read_pool import ReadPool
 from app.queries.pagination import DEFAULT_LIMIT, MAX_LIMIT
 
@@ -38,6 +38,8 @@ async def after_slug(cursor: SlugCursorQuery = None) -> str | None:
 
 AfterDep = Annotated[str | None, Depends(after_slug)]
 
+MAX_NAMED = 10  # unknown parameters named in one problem
+
 # Cached on the route object itself: routes are unhashable, and ids of collected routes get reused.
 _ALLOWED = "_conditions_api_query_params"
 
@@ -61,6 +63,10 @@ async def reject_unknown_query_params(request: Request) -> None:
     unknown = [name for name in dict.fromkeys(request.query_params.keys()) if name not in allowed]
     if unknown:
         accepted = ", ".join(sorted(allowed)) or "none"
-        errors = [InvalidParam(name=name, location="query", reason="unknown parameter") for name in unknown]
-        names = ", ".join(f"'{name}'" for name in unknown)
+        # Named, but bounded: thousands of long names must not make a problem body larger than the request.
+        shown = [clipped(name) for name in unknown[:MAX_NAMED]]
+        errors = [InvalidParam(name=name, location="query", reason="unknown parameter") for name in shown]
+        names = ", ".join(f"'{name}'" for name in shown) + (
+            f" and {len(unknown) - MAX_NAMED} more" if len(unknown) > MAX_NAMED else ""
+        )
         raise InvalidParameters(f"unknown query parameter {names}; this endpoint accepts: {accepted}.", errors=errors)

@@ -80,6 +80,17 @@ class UnknownReference(AppError):
     )
 
 
+class CursorNotInLog(AppError):
+    status = 409
+    slug = "cursor-not-in-log"
+    title = "Cursor Not In Change Log"
+    description = (
+        "The `since` cursor lies beyond the end of this server's change log, so it was issued by another "
+        "database (one that was replaced or rebuilt). Changes cannot be followed from it: fetch `/v1/export` "
+        "again and follow `/v1/changes` from the export's `cursor`."
+    )
+
+
 class InvalidParameters(AppError):
     status = 422
     slug = "invalid-parameters"
@@ -118,6 +129,7 @@ PROBLEM_TYPES: tuple[type[AppError], ...] = (
     AppError,
     NotFound,
     UnknownReference,
+    CursorNotInLog,
     InvalidParameters,
     NotReady,
     DatabaseUnavailable,

@@ -1,10 +1,11 @@
 """What the API returns: typed read models, separate from the tables so the wire format is deliberate."""
 
 from datetime import date, datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.models.base import ReviewStatus, TreatmentKind
+from app.models.base import EntryType, ReviewStatus, TreatmentKind
 
 MEDICAL_NOTICE = (
     "This is general information, not medical advice or a diagnosis. Talk to a clinician about your own symptoms."
@@ -239,7 +240,7 @@ class CodeLookup(ReadModel):
 
 
 class SearchHit(Link):
-    type: str = Field(description="condition, symptom, cause or treatment.", examples=["condition"])
+    type: EntryType = Field(description="condition, symptom, cause or treatment.", examples=["condition"])
     snippet: str = Field(
         description="Matching text with the matched words in `<mark>…</mark>`; everything else is HTML-escaped.",
         examples=["Back <mark>spasm</mark> | Lower back <mark>spasm</mark>…"],
@@ -258,7 +259,7 @@ class SearchPage(ReadModel):
 
 
 class Suggestion(Link):
-    type: str = Field(examples=["condition"])
+    type: EntryType = Field(examples=["condition"])
     label: str = Field(description="The name or alias that matched the prefix.", examples=["Lumbar spasm"])
 
 
@@ -270,7 +271,9 @@ class SuggestionList(ReadModel):
 class GivenSymptom(ReadModel):
     query: str = Field(description="The value as sent.", examples=["back knot"])
     symptom: SymptomRef = Field(description="The vocabulary symptom it was read as.")
-    resolved_by: str = Field(description="`slug` when it was a slug, `search` when found by full-text search.")
+    resolved_by: Literal["slug", "search"] = Field(
+        description="`slug` when it was a slug, `search` when found by full-text search."
+    )
 
 
 class ConditionMatch(ReadModel):
@@ -297,9 +300,11 @@ class MatchResult(ReadModel):
 
 
 class ChangeEntry(ReadModel):
-    type: str = Field(description="condition, symptom, cause or treatment.", examples=["condition"])
+    type: EntryType = Field(description="condition, symptom, cause or treatment.", examples=["condition"])
     slug: str = Field(examples=["lumbar-muscle-spasm"])
-    action: str = Field(description="`upsert` (fetch `href` again) or `delete` (a tombstone: drop it).")
+    action: Literal["upsert", "delete"] = Field(
+        description="`upsert` (fetch `href` again) or `delete` (a tombstone: drop it)."
+    )
     href: str | None = Field(description="Where to fetch the new version; null for deletions.")
     changed_at: datetime
 

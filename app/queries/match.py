@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from app.models import Condition, ConditionSymptom, Symptom, SymptomSection
 from app.queries.references import Reference, UnknownReferences
-from app.queries.search import WORD_RE, query_words, search
+from app.queries.search import WORD_RE, meaningful_words, query_words, search
 
 SHORTLIST_FACTOR = 5  # candidates scored for the tie-break, per result asked for
 _IS_SYMPTOM = col(ConditionSymptom.section) == SymptomSection.symptom
@@ -132,6 +132,10 @@ def resolve_text(session: Session, value: str) -> Symptom | None:
     """The symptom free text names: an exact name or alias first; else, among the best search matches, the one
     whose name covers most of the words, then the more common one (listed by more conditions), then the best
     ranked. "back pain" is *Low back pain*, not the rarer *Mid back pain*."""
+    if not meaningful_words(value):
+        # "a" or "in the" names no symptom; a search for them would pick one anyway (once, saddle numbness,
+        # a red flag: a match must never raise an alarm from filler words).
+        return None
     wanted = " ".join(WORD_RE.findall(value.lower()))
     hits = search(session, value, kinds=["symptom"], limit=CANDIDATES, offset=0).hits
     if not hits:

@@ -26,16 +26,23 @@ SHORT_PREFIX_SCAN = 400
 
 
 # Function words people type ("pain down my leg") but that pages rarely share; dropped from queries only.
+MAX_QUERY_LENGTH = 200  # room for a long question; the words past MAX_WORDS are not searched anyway
 QUERY_STOPWORDS = frozenset(
     """a an the my me i i'm im of in on at to for with and or is are am was have has had it its from by this
     that your you when what how do does can get got feel feels feeling really very""".split()
 )
 
 
-def query_words(query: str) -> list[str]:
+def meaningful_words(query: str) -> list[str]:
+    """The words of a query that are not function words ("my", "the", "a")."""
     words = [word[:MAX_WORD_LENGTH] for word in WORD_RE.findall(query.lower())]
-    meaningful = [word for word in words if word not in QUERY_STOPWORDS]
-    return (meaningful or words)[:MAX_WORDS]
+    return [word for word in words if word not in QUERY_STOPWORDS]
+
+
+def query_words(query: str) -> list[str]:
+    """The words searched for: the meaningful ones, or every word when there are none (`"the who"`)."""
+    words = [word[:MAX_WORD_LENGTH] for word in WORD_RE.findall(query.lower())]
+    return (meaningful_words(query) or words)[:MAX_WORDS]
 
 
 def fts_expression(words: Sequence[str], *, any_word: bool = False) -> str:

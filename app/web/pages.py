@@ -119,7 +119,7 @@ def install_pages(app: FastAPI) -> None:
     async def home(
         db: DatabaseDep,
         settings: SettingsDep,
-        q: Annotated[str | None, Query(max_length=200)] = None,
+        q: Annotated[str | None, Query(max_length=search_queries.MAX_QUERY_LENGTH)] = None,
     ) -> HTMLResponse:
         query = (q or "").strip()
         result, (rows, total) = await db.run(_home_data, query)
@@ -129,6 +129,7 @@ def install_pages(app: FastAPI) -> None:
                 version=__version__,
                 base_url=settings.base_url,
                 query=query,
+                max_query_length=search_queries.MAX_QUERY_LENGTH,
                 result=result,
                 page_href=page_href,
                 conditions=rows,

@@ -118,3 +118,13 @@ async def test_the_ndjson_export_streams_the_same_records(client: httpx.AsyncCli
     assert lines[0] == {"type": "cursor", "cursor": whole["cursor"]}
     streamed = {(line["type"], line["data"]["slug"]): line["data"] for line in lines[1:]}
     assert streamed == as_library(whole)
+
+
+async def test_a_cursor_beyond_the_log_is_a_conflict_that_says_how_to_recover(client: httpx.AsyncClient) -> None:
+    """Found from outside: a cursor from a replaced database answered "nothing changed" forever."""
+    head = (await client.get("/v1/export")).json()["cursor"]
+    assert (await client.get("/v1/changes", params={"since": head})).status_code == 200
+    ahead = await client.get("/v1/changes", params={"since": str(int(head) + 1)})
+    assert ahead.status_code == 409
+    assert ahead.json()["type"] == "/problems/cursor-not-in-log"
+    assert "/v1/export" in ahead.json()["detail"]

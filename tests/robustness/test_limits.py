@@ -192,6 +192,11 @@ async def test_error_bodies_are_bounded(make_client: Any) -> None:
         assert len(response.content) < 1024
         long_slug = await client.get("/v1/symptoms/" + "y" * 10_000)
         assert long_slug.status_code == 404 and len(long_slug.content) < 1024
+        # Found from outside: unknown parameter names were echoed whole (a 30,000-character name, 3,000 names).
+        long_name = await client.get("/v1/conditions?" + "z" * 30_000 + "=1")
+        assert long_name.status_code == 422 and len(long_name.content) < 2048
+        many = await client.get("/v1/conditions?" + "&".join(f"p{i}=1" for i in range(3_000)))
+        assert many.status_code == 422 and len(many.content) < 4096 and "and 2990 more" in many.json()["detail"]
 
 
 async def test_safe_headers_on_every_response(make_client: Any) -> None:

@@ -86,3 +86,11 @@ async def test_lay_phrases_resolve_to_what_a_person_means(client: httpx.AsyncCli
     body = (await client.get("/v1/conditions/match", params={"symptom": phrase})).json()
     assert body["given"][0]["symptom"]["slug"] == slug
     assert body["given"][0]["resolved_by"] == "search"
+
+
+@pytest.mark.parametrize("filler", ["a", "the", "and", "of", "in the", "my"])
+async def test_filler_words_name_no_symptom(client: httpx.AsyncClient, filler: str) -> None:
+    """Found from outside: "a" was read as saddle numbness, and the match listed 12 conditions as red flags."""
+    response = await client.get("/v1/conditions/match", params={"symptom": filler})
+    assert response.status_code == 404, response.text
+    assert response.json()["type"] == "/problems/unknown-reference"

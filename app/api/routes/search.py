@@ -17,7 +17,6 @@ from app.representation import presenters
 from app.representation.cursors import offset_cursor, offset_of
 
 router = APIRouter(prefix="/search", tags=["search"])
-MAX_QUERY_LENGTH = 200  # room for a long question; the words past MAX_WORDS are not searched anyway
 
 
 def _highlighted(snippet: str) -> str:
@@ -35,7 +34,7 @@ async def search(
         str,
         Query(
             min_length=1,
-            max_length=MAX_QUERY_LENGTH,
+            max_length=search_queries.MAX_QUERY_LENGTH,
             description=f"What to look for, in any words (the first {search_queries.MAX_WORDS} count).",
             examples=["back spasm"],
         ),

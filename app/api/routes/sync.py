@@ -15,7 +15,7 @@ from app.api.deps import DatabaseDep
 from app.api.export_files import NDJSON, ExportFailed, ExportFiles
 from app.api.http_cache import etag_matches, validators
 from app.api.negotiation import choose_encoding, negotiated
-from app.core.errors import DatabaseUnavailable, problem_response
+from app.core.errors import PROBLEM_MEDIA_TYPE, CursorNotInLog, DatabaseUnavailable, Problem, problem_response
 from app.core.monitor import DatabaseMonitor
 from app.models.public import ChangeEntry, ChangePage, Export
 from app.queries import changes
@@ -27,7 +27,17 @@ router = APIRouter(tags=["sync"])
 logger = logging.getLogger(__name__)
 
 
-@router.get("/changes", response_model=ChangePage)
+@router.get(
+    "/changes",
+    response_model=ChangePage,
+    responses={
+        409: {
+            "model": Problem,
+            "description": "The cursor is beyond this server's change log (`cursor-not-in-log`): export again",
+            "content": {PROBLEM_MEDIA_TYPE: {}},
+        }
+    },
+)
 async def list_changes(
     db: DatabaseDep,
     since: SeqCursorQuery = None,
@@ -38,6 +48,13 @@ async def list_changes(
 
 
 def change_page(session: Session, seq: int, *, limit: int) -> ChangePage:
+    latest = changes.latest_seq(session)
+    if seq > latest:
+        # A phone that kept following it would never see another change: say so, and how to recover.
+        raise CursorNotInLog(
+            f"The change log ends at {latest}; the cursor {seq} comes from another database. Fetch /v1/export "
+            "again and follow /v1/changes from its `cursor`."
+        )
     rows = changes.after(session, seq=seq, limit=limit)
     last = rows[-1].seq if rows and rows[-1].seq is not None else seq
     return ChangePage(
