@@ -16,6 +16,32 @@ EXPOSED = ["ETag", "Last-Modified", "Link", "Content-Range", "Accept-Ranges", "R
 ALLOWED_HEADERS = ["If-None-Match", "If-Modified-Since", "Cache-Control", "Range"]
 
 
+def refused_preflight(request_headers: Headers, refused: str, allowed_origins: str) -> Response:
+    origin = clipped(request_headers.get("origin", ""))
+    return problem_response(
+        None,
+        status=400,
+        detail=f"This CORS preflight from '{origin}' is refused ({refused} not allowed). The server allows "
+        f"{allowed_origins}, GET and HEAD, and the headers {', '.join(ALLOWED_HEADERS)}.",
+    )
+
+
+class RefusePreflights:
+    """No origins allowed: every other request passes untouched (no CORS headers, no `Vary: Origin`), and a
+    preflight is a problem that says why, not a bare 405."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = Headers(scope=scope) if scope["type"] == "http" else None
+        if headers is None or scope["method"] != "OPTIONS" or "access-control-request-method" not in headers:
+            await self.app(scope, receive, send)
+            return
+        refused = refused_preflight(headers, "origin", "no origin (its CORS_ORIGINS setting is empty)")
+        await refused(scope, receive, send)
+
+
 class ProblemCorsMiddleware(CORSMiddleware):
     """Starlette's CORS, with a refused preflight answered as a problem that names what was refused."""
 
@@ -24,21 +50,14 @@ class ProblemCorsMiddleware(CORSMiddleware):
         if response.status_code != 400:
             return response
         refused = bytes(response.body).decode().removeprefix("Disallowed CORS ")
-        origin = clipped(request_headers.get("origin", ""))
-        problem = problem_response(
-            None,
-            status=400,
-            detail=f"This CORS preflight from '{origin}' is refused ({refused} not allowed). The API allows the "
-            f"origins in the server's CORS_ORIGINS setting, GET and HEAD, and the headers {', '.join(ALLOWED_HEADERS)}"
-            ".",
-        )
+        problem = refused_preflight(request_headers, refused, "the origins in the server's CORS_ORIGINS setting")
         problem.headers.update({k: v for k, v in response.headers.items() if k.startswith("access-control")})
         return problem
 
 
 def _cors(app: ASGIApp, origins: list[str]) -> ASGIApp:
     if not origins:
-        return app
+        return RefusePreflights(app)
     return ProblemCorsMiddleware(
         app,
         allow_origins=origins,

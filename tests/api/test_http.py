@@ -147,8 +147,24 @@ async def test_cors_preflight_follows_settings(db_url: str) -> None:
     assert allowed.status_code == 200
     assert allowed.headers["access-control-allow-origin"] == "https://clinic.example"
     assert refused.status_code == 400
+    assert "CORS_ORIGINS setting" in refused.json()["detail"] and "is empty" not in refused.json()["detail"]
     assert "etag" in simple.headers["access-control-expose-headers"].lower()
     assert json.loads(simple.content)["slug"] == "lumbar-muscle-spasm"
+
+
+async def test_with_no_cors_origins_a_preflight_is_a_problem_that_says_why(db_url: str) -> None:
+    """Found from outside: with the default (empty) CORS_ORIGINS a preflight answered a bare 405."""
+    app: FastAPI = create_app(Settings(database_url=db_url, cors_origins=[]))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+        refused = await client.options(
+            LUMBAR, headers={"Origin": "https://clinic.example", "Access-Control-Request-Method": "GET"}
+        )
+        simple = await client.get(LUMBAR, headers={"Origin": "https://clinic.example"})
+    app.state.close()
+    assert refused.status_code == 400
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert "CORS_ORIGINS setting is empty" in refused.json()["detail"]
+    assert "access-control-allow-origin" not in simple.headers and simple.status_code == 200
 
 
 def test_gzip_is_deterministic() -> None:
