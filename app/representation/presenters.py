@@ -137,17 +137,27 @@ def condition_uses(uses: Sequence[Use]) -> list[api.ConditionUse]:
     ]
 
 
+TermDetailT = TypeVar("TermDetailT", bound=api.TermDetail)
+
+
+def _term_detail(
+    model: type[TermDetailT],
+    summary: api.TermSummary,
+    term: Symptom | Cause | Treatment,
+    conditions: list[api.ConditionUse],
+) -> TermDetailT:
+    """A term's detail: its summary, its own words and the editors' notes, and the conditions that list it."""
+    return model(
+        **summary.model_dump(), description=term.description, editor_notes=term.editor_notes, conditions=conditions
+    )
+
+
 def symptom_summary(symptom: Symptom) -> api.SymptomSummary:
     return api.SymptomSummary(**symptom_ref(symptom).model_dump(), aliases=symptom.aliases)
 
 
 def symptom_detail(symptom: Symptom, *, conditions: list[api.ConditionUse]) -> api.SymptomDetail:
-    return api.SymptomDetail(
-        **symptom_summary(symptom).model_dump(),
-        description=symptom.description,
-        editor_notes=symptom.editor_notes,
-        conditions=conditions,
-    )
+    return _term_detail(api.SymptomDetail, symptom_summary(symptom), symptom, conditions)
 
 
 def cause_summary(cause: Cause) -> api.CauseSummary:
@@ -155,12 +165,7 @@ def cause_summary(cause: Cause) -> api.CauseSummary:
 
 
 def cause_detail(cause: Cause, *, conditions: list[api.ConditionUse]) -> api.CauseDetail:
-    return api.CauseDetail(
-        **cause_summary(cause).model_dump(),
-        description=cause.description,
-        editor_notes=cause.editor_notes,
-        conditions=conditions,
-    )
+    return _term_detail(api.CauseDetail, cause_summary(cause), cause, conditions)
 
 
 def treatment_summary(treatment: Treatment) -> api.TreatmentSummary:
@@ -168,12 +173,7 @@ def treatment_summary(treatment: Treatment) -> api.TreatmentSummary:
 
 
 def treatment_detail(treatment: Treatment, *, conditions: list[api.ConditionUse]) -> api.TreatmentDetail:
-    return api.TreatmentDetail(
-        **treatment_summary(treatment).model_dump(),
-        description=treatment.description,
-        editor_notes=treatment.editor_notes,
-        conditions=conditions,
-    )
+    return _term_detail(api.TreatmentDetail, treatment_summary(treatment), treatment, conditions)
 
 
 def code_ref(code: Icd10Code) -> api.CodeRef:

@@ -48,14 +48,13 @@ async def list_changes(
 
 
 def change_page(session: Session, seq: int, *, limit: int) -> ChangePage:
-    latest = changes.latest_seq(session)
-    if seq > latest:
+    rows = changes.after(session, seq=seq, limit=limit)
+    if not rows and seq > (latest := changes.latest_seq(session)):
         # A phone that kept following it would never see another change: say so, and how to recover.
         raise CursorNotInLog(
             f"The change log ends at {latest}; the cursor {seq} comes from another database. Fetch /v1/export "
             "again and follow /v1/changes from its `cursor`."
         )
-    rows = changes.after(session, seq=seq, limit=limit)
     last = rows[-1].seq if rows and rows[-1].seq is not None else seq
     return ChangePage(
         items=[
