@@ -1,19 +1,27 @@
 """The `conditions-api` command: migrate, seed and serve."""
 
-import logging
+import atexit
+import os
+import shutil
 import sys
-from datetime import date
+import tempfile
+from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from sqlalchemy.exc import OperationalError
 
 from app import migrations
 from app.content.errors import ContentErrors, display_path
+from app.core import logs
 from app.core.config import get_settings
 from app.core.db import create_db_engine
 from app.core.paths import SEED_DIR
+from app.core.rates import parse_rate
+
+if TYPE_CHECKING:
+    from app.callers.keys import KeyStore
 
 cli = typer.Typer(
     help="conditions-api: serve structured medical condition knowledge.",
@@ -23,14 +31,16 @@ cli = typer.Typer(
 
 
 def _setup_logging() -> None:
-    logging.basicConfig(level=get_settings().log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    logs.configure(get_settings())
 
 
 @cli.command()
 def migrate(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
-    """Bring the database schema to REVISION (default: the newest)."""
+    """Bring the database schema to REVISION (default: the newest), and the API keys file to its newest."""
     _setup_logging()
-    migrations.upgrade(get_settings().database_url, revision)
+    settings = get_settings()
+    migrations.upgrade(settings.database_url, revision)
+    migrations.upgrade_keys(settings.keys_database_url)
 
 
 @cli.command()
@@ -81,10 +91,21 @@ def lint(
         raise typer.Exit(code=1)
 
 
+def _share_metrics_between_workers() -> None:
+    """A fresh folder where every worker of this server writes its metrics (prometheus-client's multiprocess
+    mode), removed when the server stops."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return
+    folder = tempfile.mkdtemp(prefix="conditions-api-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+
+
 @cli.command()
 def serve() -> None:
     """Serve the API on HOST:PORT with WORKERS processes; refuse to start on a database it cannot serve."""
-    from app import server
+    _share_metrics_between_workers()
+    from app import server  # imports prometheus-client, which reads the variable set above
 
     settings = get_settings()
     problem = server.startup_problem(settings)
@@ -92,6 +113,97 @@ def serve() -> None:
         typer.echo(f"serve: {problem}", err=True)
         raise typer.Exit(code=1)
     server.serve(settings)
+
+
+keys_cli = typer.Typer(help="API keys: create, list and revoke (stored hashed in KEYS_DATABASE_URL).")
+cli.add_typer(keys_cli, name="keys")
+
+
+def _key_store() -> "KeyStore":
+    from app.callers.keys import KeyStore
+
+    url = get_settings().keys_database_url
+    migrations.upgrade_keys(url)  # the first key creates the file
+    return KeyStore(url)
+
+
+def _rate(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        parse_rate(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    return value.strip()
+
+
+@keys_cli.command("create")
+def keys_create(
+    name: Annotated[str, typer.Argument(help="Who the key is for (letters, digits, . _ -), e.g. clinic-app.")],
+    rate: Annotated[
+        str | None, typer.Option(help="The key's own rate, e.g. 120/minute (default: RATE_LIMIT_KEYED).")
+    ] = None,
+    expires: Annotated[
+        datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Last day (UTC) the key works, YYYY-MM-DD.")
+    ] = None,
+) -> None:
+    """Create a key and print it: it is shown this once (only its hash is kept)."""
+    from app.callers.keys import KeyStoreError, valid_name
+
+    if not valid_name(name):
+        raise typer.BadParameter("use 1-64 letters, digits, '.', '_' or '-'", param_hint="NAME")
+    store = _key_store()
+    try:
+        key = store.create(name, rate=_rate(rate), expires_on=expires.date() if expires else None)
+    except KeyStoreError as exc:
+        typer.echo(f"keys create: {exc}", err=True)
+        raise typer.Exit(code=1) from exc
+    finally:
+        store.close()
+    typer.echo(key)
+    typer.echo(f"keys: created '{name}'. Send it as 'Authorization: Bearer <key>'; it is not shown again.", err=True)
+
+
+@keys_cli.command("list")
+def keys_list() -> None:
+    """List the keys: name, status, rate, created, expires, last used (never the keys themselves)."""
+    store = _key_store()
+    try:
+        keys = store.all()
+    finally:
+        store.close()
+    today = date.today()
+    rows = [("NAME", "STATUS", "RATE", "CREATED", "EXPIRES", "LAST USED")]
+    for key in keys:
+        rows.append(
+            (
+                key.name,
+                key.status(today),
+                key.rate or "default",
+                key.created_at.strftime("%Y-%m-%d"),
+                key.expires_on.isoformat() if key.expires_on else "-",
+                key.last_used_at.strftime("%Y-%m-%d %H:%M") if key.last_used_at else "-",
+            )
+        )
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    for row in rows:
+        typer.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+
+
+@keys_cli.command("revoke")
+def keys_revoke(name: Annotated[str, typer.Argument(help="The key's name.")]) -> None:
+    """Revoke a key: servers refuse it within a second or two."""
+    from app.callers.keys import KeyStoreError
+
+    store = _key_store()
+    try:
+        store.revoke(name)
+    except KeyStoreError as exc:
+        typer.echo(f"keys revoke: {exc}", err=True)
+        raise typer.Exit(code=1) from exc
+    finally:
+        store.close()
+    typer.echo(f"keys: revoked '{name}'.")
 
 
 def main() -> None:

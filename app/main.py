@@ -9,6 +9,8 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
 from app import __version__, migrations
+from app.api import metrics
+from app.api.callers import CallersMiddleware
 from app.api.cors import PathCorsMiddleware
 from app.api.disconnect import CancelOnDisconnectMiddleware
 from app.api.docs import install_docs
@@ -16,9 +18,11 @@ from app.api.domain_errors import install_domain_error_handlers
 from app.api.export_files import ExportFiles, default_directory
 from app.api.http_cache import HttpCacheMiddleware
 from app.api.main import api_router
+from app.api.observer import ObserverMiddleware
 from app.api.openapi import install_openapi
 from app.api.routes import health, problems
 from app.api.safety import ErrorBoundaryMiddleware, SecurityHeadersMiddleware
+from app.callers.key_ring import KeyRing
 from app.core.config import Settings, get_settings
 from app.core.errors import install_error_handlers
 from app.core.monitor import DatabaseMonitor
@@ -87,6 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     read_pool = ReadPool(url, threads=settings.read_threads, time_limit_ms=settings.query_time_limit_ms)
     monitor = DatabaseMonitor(url, expected_revision=lambda: migrations.head_revision(url))
     export_files = ExportFiles(url, export_directory(settings))
+    key_ring = KeyRing(settings.keys_database_url)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -94,6 +99,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         close()
 
     def close() -> None:
+        metrics.worker_stopped()
+        key_ring.close()
         export_files.close()
         monitor.close()
         read_pool.close()
@@ -121,12 +128,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     install_error_handlers(app)
     install_domain_error_handlers(app)
-    # Each middleware added wraps the ones before it. From the outside in: security headers, CORS, HTML error
-    # pages for people (around every problem, a 500 included), the error boundary (so a 500 still gets CORS
-    # headers), the cache (it answers warm GETs before routing), then the cancelling of work for clients that
+    # Each middleware added wraps the ones before it. From the outside in: the observer (request id, access log,
+    # metrics), security headers, CORS, HTML error pages for people (around every problem, a 500 included), the
+    # error boundary (so a 500 still gets CORS headers), the caller check (keys and rate limits, so cached answers
+    # count too), the cache (it answers warm GETs before routing), then the cancelling of work for clients that
     # left (on cache misses only).
     app.add_middleware(CancelOnDisconnectMiddleware)
     app.add_middleware(HttpCacheMiddleware, settings=settings, monitor=monitor)
+    app.add_middleware(CallersMiddleware, settings=settings, keys=key_ring)
     app.add_middleware(ErrorBoundaryMiddleware)
     app.add_middleware(HtmlErrorPagesMiddleware, settings=settings)
     app.include_router(health.router)
@@ -137,6 +146,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     pages.install_pages(app)
     install_docs(app)
     install_openapi(app)
+    if settings.metrics_enabled:
+        metrics.install_metrics(app, monitor)
     app.add_middleware(PathCorsMiddleware, settings=settings)
     app.add_middleware(SecurityHeadersMiddleware, settings=settings)
+    app.add_middleware(
+        ObserverMiddleware, routes=app.router.routes, metrics_enabled=settings.metrics_enabled
+    )  # outermost: sees every answer
     return app

@@ -4,21 +4,22 @@ Alembic is imported inside the functions: it costs ~0.5 s, and a starting server
 """
 
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
-from app.core.paths import MIGRATIONS_DIR, PROJECT_ROOT
+from app.core.paths import KEYS_MIGRATIONS_DIR, MIGRATIONS_DIR, PROJECT_ROOT
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
 
-def alembic_config(database_url: str) -> "Config":
+def alembic_config(database_url: str, location: Path = MIGRATIONS_DIR) -> "Config":
     from alembic.config import Config
 
     config = Config(str(PROJECT_ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("script_location", str(location))
     config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
     return config
 
@@ -27,6 +28,13 @@ def upgrade(database_url: str, revision: str = "head") -> None:
     from alembic import command
 
     command.upgrade(alembic_config(database_url), revision)
+
+
+def upgrade_keys(keys_database_url: str) -> None:
+    """Create or bring up to date the API keys file, which has its own schema history (migrations/keys)."""
+    from alembic import command
+
+    command.upgrade(alembic_config(keys_database_url, KEYS_MIGRATIONS_DIR), "head")
 
 
 def downgrade(database_url: str, revision: str = "base") -> None:

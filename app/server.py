@@ -9,7 +9,6 @@ response waited ~40 ms for a delayed ACK, and two workers served 10x less than o
 """
 
 import asyncio
-import logging
 import socket
 import tempfile
 
@@ -17,6 +16,7 @@ import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from app import migrations
+from app.core import logs
 from app.core.config import Settings
 from app.core.errors import PROBLEM_MEDIA_TYPE, Problem
 from app.core.monitor import DatabaseMonitor
@@ -81,7 +81,7 @@ def startup_problem(settings: Settings) -> str | None:
 
 
 def serve(settings: Settings) -> None:
-    logging.getLogger("app").setLevel(settings.log_level.upper())
+    trusted_proxies = settings.forwarded_allow_ips.strip()
     uvicorn.run(
         "app.main:create_app",
         factory=True,
@@ -89,6 +89,11 @@ def serve(settings: Settings) -> None:
         port=settings.port,
         workers=settings.workers,
         log_level=settings.log_level,
+        log_config=logs.log_config(settings),
+        access_log=False,  # the access log is ours: one line per request with its id, route and cache outcome
+        # X-Forwarded-For and -Proto are believed only from these proxies; with none, never.
+        proxy_headers=bool(trusted_proxies),
+        forwarded_allow_ips=trusted_proxies or None,
         http=ProblemH11Protocol,
         h11_max_incomplete_event_size=MAX_HEADER_BYTES,
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,

@@ -1,8 +1,9 @@
 """`make bench` (bench/endpoints.py): our condition endpoint against the ceiling of the same server stack, side by side.
 
 (a) a bare ASGI app under the same uvicorn returning the same bytes, (f) a FastAPI async route returning them,
-(b) our GET /v1/conditions/lumbar-muscle-spasm, (c) our 304 path, (d) our list endpoint, (e) Datasette serving
-the same row from the same SQLite file. wrk -t1 -c32 on loopback, bounded (BENCH_SECONDS each). Also prints
+(b) our GET /v1/conditions/lumbar-muscle-spasm, (g) the same with an API key and rate limits on (counters in
+the process; g' in Redis), (c) our 304 path, (d) our list endpoint, (e) Datasette serving the same row from the
+same SQLite file. wrk -t1 -c32 on loopback, bounded (BENCH_SECONDS each). Also prints
 bytes on the wire, RSS with a 10,000-condition library, and cold start (process start to first 200).
 """
 
@@ -22,6 +23,7 @@ from search import DATASETTE, PYTHON, SECONDS, Result, database, free_port, load
 
 ROOT = Path(__file__).resolve().parent
 LUMBAR = "/v1/conditions/lumbar-muscle-spasm"
+REDIS = "redis://127.0.0.1:6379/0"
 
 
 def seeded(path: Path) -> Path:
@@ -41,6 +43,7 @@ def our_env(path: Path, port: int, **settings: str) -> dict[str, str]:
         "HOST": "127.0.0.1",
         "PORT": str(port),
         "LOG_LEVEL": "warning",
+        "RATE_LIMIT": "0",  # one client address sends thousands of requests a second; (g) measures limits on
         **settings,
     }
 
@@ -56,6 +59,14 @@ def wrk_with_header(label: str, base: str, path: str, header: str) -> Result:
     p50 = milliseconds(re.search(r"\s50%\s+(\S+)", output).group(1))  # type: ignore[union-attr]
     p99 = milliseconds(re.search(r"\s99%\s+(\S+)", output).group(1))  # type: ignore[union-attr]
     return Result(label, 0, rps, p50, p99, 0)
+
+
+def api_key(keys_url: str) -> str:
+    """A key whose own rate is never reached in a benchmark run, so every answer is a counted 200."""
+    env = {**os.environ, "KEYS_DATABASE_URL": keys_url}
+    name = f"bench-{os.getpid()}-{time.time_ns()}"
+    command = [str(PYTHON.parent / "conditions-api"), "keys", "create", name, "--rate", "1000000000/minute"]
+    return subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout.strip()
 
 
 def rss_mb(pid: int) -> float:
@@ -90,6 +101,19 @@ def main() -> None:
         results.append(load("(b) our condition", 0, base, [LUMBAR]))
         results.append(wrk_with_header("(c) our 304", base, LUMBAR, f"If-None-Match: {etag}"))
         results.append(load("(d) our list", 0, base, ["/v1/conditions"]))
+
+    # (g): the same warm GET from a caller with an API key, under rate limits (in the process, and in Redis).
+    keys = f"sqlite:///{data / 'keys.db'}"
+    key = api_key(keys)
+    limited = {"KEYS_DATABASE_URL": keys, "RATE_LIMIT": "600/minute"}
+    for label, storage in (("(g) key + limits", "memory://"), ("(g') key + limits in Redis", REDIS)):
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        settings = {**limited, "RATE_LIMIT_STORAGE": storage, "RATE_LIMIT_PREFIX": f"bench-{port}"}
+        with serving(ours(), our_env(db, port, **settings), f"{base}/health"):
+            warm = httpx.get(base + LUMBAR, headers={"Authorization": f"Bearer {key}", "Accept-Encoding": "identity"})
+            assert warm.status_code == 200 and "ratelimit" in warm.headers, warm.headers
+            results.append(wrk_with_header(label, base, LUMBAR, f"Authorization: Bearer {key}"))
 
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as fixed:
         fixed.write(body)
@@ -152,6 +176,8 @@ def main() -> None:
         "(a) bare ASGI",
         "(f) FastAPI async route",
         "(b) our condition",
+        "(g) key + limits",
+        "(g') key + limits in Redis",
         "(c) our 304",
         "(d) our list",
         "(e) Datasette row",
@@ -162,9 +188,11 @@ def main() -> None:
         by[k].rps
         for k in ("(a) bare ASGI", "(f) FastAPI async route", "(b) our condition", "(c) our 304", "(e) Datasette row")
     )
+    g, g_redis = by["(g) key + limits"].rps, by["(g') key + limits in Redis"].rps
     out(
         f"\nratios: b/a {b / a:.2f} (aim 0.5)   b/f {b / f:.2f} (must 0.9)   "
-        f"b/e {b / e:.1f} (must 5)   c/a {c / a:.2f} (aim 0.6)\n"
+        f"b/e {b / e:.1f} (must 5)   c/a {c / a:.2f} (aim 0.6)   g/b {g / b:.2f} (must 0.9)   "
+        f"g'/b {g_redis / b:.2f}\n"
     )
     out("bytes on the wire for the condition: " + ", ".join(f"{k} {v}" for k, v in sizes.items()) + "\n")
     out(f"RSS with 10,000 conditions after detail, list and search: {rss:.0f} MB (target < 150); ")

@@ -1,7 +1,9 @@
 """Fixtures: real SQLite files built by the real migrations and seed pipeline, one copy per test."""
 
+import os
 import re
 import shutil
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -16,6 +18,11 @@ from app.core.config import Settings
 from app.core.db import create_db_engine
 from app.core.paths import SEED_DIR
 from app.main import create_app
+
+# Tests call the API hundreds of times a minute from one address: rate limits are off unless a test turns them
+# on. API keys live in a throwaway file (servers started by tests inherit both).
+os.environ["RATE_LIMIT"] = "0"
+os.environ["KEYS_DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='conditions-api-keys-')}/keys.db"
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 from app.core.db import create_db_engine
@@ -68,3 +69,37 @@ def test_one_broken_vocabulary_entry_is_one_error_and_changes_nothing(tmp_path: 
     ]
     assert dump(engine) == before
     engine.dispose()
+
+
+def test_keys_are_created_once_listed_without_secrets_and_revoked(tmp_path: Path) -> None:
+    keys_file = tmp_path / "keys.db"
+    env = {**os.environ, "KEYS_DATABASE_URL": f"sqlite:///{keys_file}"}
+
+    def keys(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [COMMAND, "keys", *args], env=env, capture_output=True, text=True, timeout=60, check=False
+        )
+
+    created = keys("create", "clinic-app", "--rate", "120/minute", "--expires", "2031-01-31")
+    assert created.returncode == 0, created.stderr
+    key = created.stdout.strip()
+    assert key.startswith("cak_") and len(key) > 40
+    assert "not shown again" in created.stderr
+    assert key.encode() not in keys_file.read_bytes()  # only its hash is kept
+    assert keys("create", "clinic-app").returncode == 1
+    assert "already exists" in keys("create", "clinic-app").stderr
+    assert "is not a rate" in keys("create", "other", "--rate", "lots").stderr
+    assert "use 1-64 letters" in keys("create", "no spaces").stderr
+
+    listed = keys("list")
+    assert listed.returncode == 0
+    name, status, rate, created_on, expires, last_used = listed.stdout.splitlines()[1].split()
+    assert (name, status, rate, expires, last_used) == ("clinic-app", "active", "120/minute", "2031-01-31", "-")
+    assert created_on == date.today().isoformat()
+    assert key not in listed.stdout
+
+    assert keys("revoke", "clinic-app").returncode == 0
+    assert keys("list").stdout.splitlines()[1].split()[1] == "revoked"
+    again = keys("revoke", "clinic-app")
+    assert again.returncode == 1 and "already revoked" in again.stderr
+    assert "no key is named 'nobody'" in keys("revoke", "nobody").stderr

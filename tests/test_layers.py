@@ -9,7 +9,8 @@ import pytest
 APP = Path(__file__).parents[1] / "app"
 # Each layer, and the packages it must not import.
 FORBIDDEN = {
-    "core": ("app.api", "app.web", "app.content", "app.queries", "app.representation"),
+    "core": ("app.api", "app.web", "app.content", "app.queries", "app.representation", "app.callers"),
+    "callers": ("app.api", "app.web", "app.content", "app.queries", "app.representation", "app.models"),
     "models": ("app.api", "app.web", "app.content", "app.queries", "app.representation"),
     "queries": ("app.api", "app.web", "app.content", "app.representation"),
     "representation": ("app.api", "app.web", "app.content"),

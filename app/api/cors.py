@@ -10,10 +10,20 @@ from app.core.config import Settings
 from app.core.errors import clipped, problem_response
 
 # What a browser app may read: validators, paging, resuming an export, and when to retry.
-EXPOSED = ["ETag", "Last-Modified", "Link", "Content-Range", "Accept-Ranges", "Retry-After"]
+EXPOSED = [
+    "ETag",
+    "Last-Modified",
+    "Link",
+    "Content-Range",
+    "Accept-Ranges",
+    "Retry-After",
+    "X-Request-ID",
+    "RateLimit",
+    "RateLimit-Policy",
+]
 # Revalidation (the validators, `Cache-Control: no-cache` when the change feed says "changed") and resuming an
 # export download (`Range`).
-ALLOWED_HEADERS = ["If-None-Match", "If-Modified-Since", "Cache-Control", "Range"]
+ALLOWED_HEADERS = ["If-None-Match", "If-Modified-Since", "Cache-Control", "Range", "Authorization", "X-Request-ID"]
 
 
 def refused_preflight(request_headers: Headers, refused: str, allowed_origins: str) -> Response:

@@ -22,13 +22,15 @@ from email.utils import format_datetime, parsedate_to_datetime
 import brotli
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.api.metrics import CACHE_BYTES
 from app.api.negotiation import choose_encoding, negotiated
+from app.core import request_context
 from app.core.config import Settings
 from app.core.monitor import DatabaseMonitor, Version
 
 # Live probes must never be cached; the docs' static assets carry Starlette's own file validators; the export
 # is a file with validators of its own.
-UNCACHED_PREFIXES = ("/health", "/ready", "/static/", "/v1/export")
+UNCACHED_PREFIXES = ("/health", "/ready", "/metrics", "/static/", "/v1/export")
 MAX_CACHED_BODY = 1 << 20  # larger bodies are served but not kept
 ENTRY_OVERHEAD = 512  # bytes an entry costs beyond its body (key, headers, bookkeeping), for the byte bound
 
@@ -197,11 +199,14 @@ class HttpCacheMiddleware:
         shared = "authorization" not in request and "cookie" not in request
         encoding = choose_encoding(request.get("accept-encoding", ""))
         version = await self.monitor.content_version()
+        context = request_context.current()
         key = (scope["path"], scope["query_string"], negotiated(request.get("accept", "")), encoding, version)
         while shared:
             entry = self.entries.get(key)
             if entry is not None:
                 self.entries.move_to_end(key)
+                if context is not None:
+                    context.cache = "hit"
                 await self._answer(entry, request, out)
                 return
             waiting = self.inflight.get(key)
@@ -214,8 +219,12 @@ class HttpCacheMiddleware:
                 break
             except Exception:
                 continue  # the builder failed or its client left: the first waiter to wake builds instead
+            if context is not None:
+                context.cache = "hit"  # built once for several waiting requests: shared like a hit
             await self._send_result(result, request, out)
             return
+        if context is not None:
+            context.cache = "miss" if shared else "bypass"
         await self._build(key, as_get, receive, out, request, encoding, version, shared=shared)
 
     async def _build(
@@ -273,6 +282,7 @@ class HttpCacheMiddleware:
         while self.size > self.max_bytes and self.entries:
             _, evicted = self.entries.popitem(last=False)
             self.size -= evicted.size
+        CACHE_BYTES.set(self.size)
 
     def _entry(self, buffered: Buffered, encoding: str, version: Version, shared_path: str | None) -> Entry:
         """The cacheable form of a 200; `shared_path` is None for a personalised request (private)."""

@@ -19,6 +19,7 @@ from app.queries import conditions, vocabulary
 from app.queries.vocabulary import Vocabulary
 from app.representation import presenters
 from app.representation.jsonld import JSONLD_MEDIA_TYPE, condition_jsonld
+from app.representation.presenters import API_PREFIX
 
 JsonObject = dict[str, Any]
 OPENAPI_URL = "/openapi.json"
@@ -83,6 +84,22 @@ def _partial_records(schema: JsonObject) -> None:
     }
 
 
+def _optional_api_key(schema: JsonObject) -> None:
+    """`/v1` operations take an optional bearer key (`{}`: anonymous is fine unless API_KEYS_REQUIRED)."""
+    schema["components"]["securitySchemes"] = {
+        "apiKey": {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "An API key from the server's operator (`conditions-api keys create NAME`). Optional "
+            "unless the server sets `API_KEYS_REQUIRED`; it gives the caller a rate limit of its own.",
+        }
+    }
+    for path, operations in schema["paths"].items():
+        if path.startswith(API_PREFIX + "/"):
+            for operation in operations.values():
+                operation["security"] = [{}, {"apiKey": []}]
+
+
 def _seed_examples(session: Session) -> dict[str, JsonObject]:
     """One real example per read model, from the first rows of the database."""
     examples: dict[str, JsonObject] = {}
@@ -131,6 +148,7 @@ def install_openapi(app: FastAPI) -> None:
             _problems_for_validation_errors(schema)
             _without_null_parameters(schema)
             _partial_records(schema)
+            _optional_api_key(schema)
             app.openapi_schema = schema
         return app.openapi_schema
 

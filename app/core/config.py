@@ -9,7 +9,11 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from app.core.rates import parse_rate
+
 LogLevel = Literal["debug", "info", "warning", "error", "critical"]
+LogFormat = Literal["auto", "text", "json"]
+RATE_LIMITS_OFF = "0"
 
 
 class Settings(BaseSettings):
@@ -38,6 +42,44 @@ class Settings(BaseSettings):
         "default `http://HOST:PORT`.",
     )
     log_level: LogLevel = Field(default="info", description="Log level of the server and the CLI.")
+    log_format: LogFormat = Field(
+        default="auto",
+        description="`text` (for people), `json` (one object per line, for log collectors), or `auto`: text when "
+        "the server writes to a terminal, JSON otherwise.",
+    )
+    api_keys_required: bool = Field(
+        default=False,
+        description="When true, calls to `/v1/...` without an API key get a 401 problem. Probes, `/metrics`, the "
+        "docs, the home page and the widget stay open.",
+    )
+    keys_database_url: str = Field(
+        default="sqlite:///./data/keys.db",
+        description="SQLite file of the API keys (stored hashed), apart from the content so that `seed` and a "
+        "replaced content database never touch them. Replicas on one host may share it.",
+    )
+    rate_limit: str = Field(
+        default="600/minute",
+        description="Requests each client address may make without a key (`N/second`, `N/minute`, `N/hour`, "
+        "`N/day`); `0` turns rate limits off.",
+    )
+    rate_limit_keyed: str = Field(
+        default="6000/minute", description="Requests a key may make when the key has no rate of its own."
+    )
+    rate_limit_storage: str = Field(
+        default="memory://",
+        description="Where the rate-limit counters live: `memory://` (each server process counts alone) or "
+        "`redis://host:port/db` (shared by every worker and replica).",
+    )
+    rate_limit_prefix: str = Field(
+        default="conditions-api",
+        description="Prefix of the counters' keys in the storage: deployments sharing one Redis use different ones.",
+    )
+    forwarded_allow_ips: str = Field(
+        default="",
+        description="Comma-separated addresses (or `*`) of proxies trusted to say who the client is "
+        "(`X-Forwarded-For`, `X-Forwarded-Proto`); empty trusts none.",
+    )
+    metrics_enabled: bool = Field(default=True, description="Serve Prometheus metrics at `/metrics`.")
     cache_max_age: int = Field(
         default=300, ge=0, description="Seconds clients and proxies may reuse a response (Cache-Control max-age)."
     )
@@ -88,6 +130,13 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value
+
+    @field_validator("rate_limit", "rate_limit_keyed")
+    @classmethod
+    def check_rate(cls, value: str) -> str:
+        if value.strip() != RATE_LIMITS_OFF:
+            parse_rate(value)
+        return value.strip()
 
     @field_validator("log_level", mode="before")
     @classmethod

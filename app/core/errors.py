@@ -1,7 +1,7 @@
 """One error hierarchy rendered as RFC 9457 problem details (`application/problem+json`).
 
 Every error a client can see goes through `problem_response`, so the body shape is the same everywhere:
-`type`, `title`, `status`, `detail`, `instance`, plus `errors` for invalid parameters.
+`type`, `title`, `status`, `detail`, `instance`, `request_id`, plus `errors` for invalid parameters.
 """
 
 import logging
@@ -17,6 +17,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Match
 
 from app.core import read_pool
+from app.core.request_context import current_request_id
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +44,12 @@ class Problem(BaseModel):
     )
     instance: str | None = Field(default=None, description="The request path.", examples=["/v1/conditions/x"])
     errors: list[InvalidParam] | None = Field(default=None, description="The invalid parameters, if any.")
+    request_id: str | None = Field(
+        default=None,
+        description="The request's id, as in its `X-Request-ID` header and the server's log: quote it when "
+        "reporting a problem.",
+        examples=["5f0c6d2e9b7a4f1c8e3d2b1a09f8e7d6"],
+    )
 
 
 class AppError(Exception):
@@ -91,6 +98,37 @@ class CursorNotInLog(AppError):
     )
 
 
+class ApiKeyRequired(AppError):
+    status = 401
+    slug = "api-key-required"
+    title = "API Key Required"
+    description = (
+        "This server serves `/v1/...` only to callers with an API key. Send it as `Authorization: Bearer <key>`; "
+        "the server's operator creates keys (`conditions-api keys create NAME`)."
+    )
+
+
+class InvalidApiKey(AppError):
+    status = 401
+    slug = "invalid-api-key"
+    title = "Invalid API Key"
+    description = (
+        "The `Authorization` header does not hold a key this server accepts: not a `Bearer` key, mistyped, "
+        "revoked or expired. Ask the server's operator for a valid key, or call without one."
+    )
+
+
+class RateLimited(AppError):
+    status = 429
+    slug = "rate-limited"
+    title = "Too Many Requests"
+    description = (
+        "The caller made more requests than its rate limit allows (per API key, or per client address without "
+        "one). Wait `Retry-After` seconds; the `RateLimit` and `RateLimit-Policy` headers of every response say "
+        "how much is left and the quota."
+    )
+
+
 class InvalidParameters(AppError):
     status = 422
     slug = "invalid-parameters"
@@ -130,6 +168,9 @@ PROBLEM_TYPES: tuple[type[AppError], ...] = (
     NotFound,
     UnknownReference,
     CursorNotInLog,
+    ApiKeyRequired,
+    InvalidApiKey,
+    RateLimited,
     InvalidParameters,
     NotReady,
     DatabaseUnavailable,
@@ -160,6 +201,7 @@ def problem_response(
         detail=detail,
         instance=clipped(request.url.path) if request is not None else None,
         errors=errors,
+        request_id=current_request_id(),
     )
     return JSONResponse(
         problem.model_dump(exclude_none=True),
@@ -293,6 +335,17 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     404: {
         "model": Problem,
         "description": "Not found, or a query parameter names an entry that does not exist (`unknown-reference`)",
+        "content": {PROBLEM_MEDIA_TYPE: {}},
+    },
+    401: {
+        "model": Problem,
+        "description": "No API key where the server requires one (`api-key-required`), or a key it does not "
+        "accept (`invalid-api-key`)",
+        "content": {PROBLEM_MEDIA_TYPE: {}},
+    },
+    429: {
+        "model": Problem,
+        "description": "Over the rate limit (`rate-limited`): retry after `Retry-After` seconds",
         "content": {PROBLEM_MEDIA_TYPE: {}},
     },
     422: {

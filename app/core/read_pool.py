@@ -16,6 +16,7 @@ that SQLite's progress handler enforces: a statement still running past it is in
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 import queue
 import threading
@@ -52,6 +53,7 @@ class _Job:
     call: Callable[[Session], Any]
     future: "asyncio.Future[Any]"
     loop: asyncio.AbstractEventLoop
+    context: contextvars.Context  # the request's: what the job logs carries the request's id
 
 
 def _settle(future: "asyncio.Future[Any]", error: BaseException | None, value: object) -> None:
@@ -101,7 +103,7 @@ class ReadPool:
         self._start()
         loop = asyncio.get_running_loop()
         future: asyncio.Future[T] = loop.create_future()
-        self._jobs.put(_Job(lambda session: fn(session, *args, **kwargs), future, loop))
+        self._jobs.put(_Job(lambda session: fn(session, *args, **kwargs), future, loop, contextvars.copy_context()))
         return await future
 
     def _start(self) -> None:
@@ -128,14 +130,14 @@ class ReadPool:
                 if connection is None:
                     opened = file_identity(self._path) if self._path is not None else None
                     connection = self.engine.connect()
-                value = self._call(connection, job.call)
+                value = job.context.run(self._call, connection, job.call)
             except QueryTimeout as timeout:
                 error = timeout
             except (exc.OperationalError, exc.DatabaseError) as failure:
                 if not _unusable(failure):
                     error = failure
                 else:  # missing, unmigrated or damaged: open afresh next time, it may be repaired by then
-                    logger.error("database unusable: %s", failure.orig)
+                    job.context.run(logger.error, "database unusable: %s", failure.orig)
                     error = DatabaseUnavailable(str(failure.orig))
                     _discard(connection)
                     connection = None

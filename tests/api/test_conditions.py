@@ -138,6 +138,7 @@ async def test_an_unknown_slug_is_a_404_problem(client: httpx.AsyncClient) -> No
         "status": 404,
         "detail": "No condition has the slug or alias 'lumbar-spasms'. GET /v1/conditions lists them.",
         "instance": "/v1/conditions/lumbar-spasms",
+        "request_id": response.headers["x-request-id"],
     }
 
 

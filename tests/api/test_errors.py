@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 pytestmark = pytest.mark.anyio
 
-PROBLEM_KEYS = {"type", "title", "status", "detail", "instance"}
+PROBLEM_KEYS = {"type", "title", "status", "detail", "instance", "request_id"}
 
 
 def assert_problem(response: httpx.Response, status: int) -> dict:  # type: ignore[type-arg]
@@ -16,6 +16,7 @@ def assert_problem(response: httpx.Response, status: int) -> dict:  # type: igno
     assert PROBLEM_KEYS <= set(body) <= PROBLEM_KEYS | {"errors"}
     assert body["status"] == status
     assert body["detail"]
+    assert body["request_id"] == response.headers["x-request-id"]  # the id a client quotes to the operator
     return body
 
 

@@ -103,8 +103,8 @@ async def test_head_works_wherever_get_does(client: httpx.AsyncClient, path: str
     assert head.headers.get("etag") == get.headers.get("etag")
 
 
-async def test_authorized_requests_are_not_shared(client: httpx.AsyncClient) -> None:
-    response = await client.get(LUMBAR, headers={"Authorization": "Bearer x", "Accept-Encoding": "identity"})
+async def test_requests_with_cookies_are_not_shared(client: httpx.AsyncClient) -> None:
+    response = await client.get(LUMBAR, headers={"Cookie": "session=x", "Accept-Encoding": "identity"})
     assert response.status_code == 200
     assert response.headers["cache-control"] == "private, no-cache"
     assert (

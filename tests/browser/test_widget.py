@@ -144,7 +144,9 @@ def test_failed_embeds_tell_visitors_in_plain_words_and_developers_why(
         expect(frame.locator("body")).to_have_text(UNAVAILABLE)
         problem = httpx.get(problem_url, timeout=5).json()  # what an API client gets for the same URL
         shown = frame.locator("script[type='application/problem+json']").text_content()
-        assert shown is not None and json.loads(shown) == problem
+        assert shown is not None
+        in_frame = json.loads(shown)  # the same problem; each request has its own id
+        assert in_frame == {**problem, "request_id": in_frame["request_id"]} and in_frame["request_id"]
     expect(page.frame_locator("#iframe-unknown-slug").locator("article")).to_have_class("condition-card theme-dark")
     assert axe_violations(page) == []
     screenshot(page, "widget-failures")

@@ -54,6 +54,10 @@ def examples(text: str) -> list[Example]:
     return found
 
 
+# What a reader's `make run` has that test servers turn off (tests/conftest.py): the default rate limit.
+READER_SETTINGS = {"RATE_LIMIT": "600/minute"}
+
+
 def run(example: Example, base_url: str) -> str:
     """The example's output against `base_url`, with that address written back as the documented one."""
     host = base_url.removeprefix("http://")
@@ -85,7 +89,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         database = Path(folder) / "readme.db"
         build_database(database)
-        with api_server(database) as base:
+        with api_server(database, **READER_SETTINGS) as base:
             README.write_text(rewritten(README.read_text(), base))
     sys.stdout.write(f"rewrote the shown output of {len(examples(README.read_text()))} examples in {README}\n")
 

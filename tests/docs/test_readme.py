@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.docs.readme_examples import README, examples, run
+from tests.docs.readme_examples import READER_SETTINGS, README, examples, run
 from tests.servers import api_server
 
 pytestmark = pytest.mark.e2e
@@ -17,7 +17,7 @@ def test_the_readme_has_examples_to_run() -> None:
 
 def test_every_readme_example_prints_what_the_readme_shows(db_path: Path) -> None:
     wrong: list[str] = []
-    with api_server(db_path) as base:
+    with api_server(db_path, **READER_SETTINGS) as base:
         for example in examples(README.read_text()):
             printed = run(example, base)
             if printed != example.shown:

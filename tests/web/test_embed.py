@@ -171,7 +171,8 @@ async def test_a_failing_iframe_tells_visitors_in_plain_words_and_developers_why
     assert visible_text(response.text) == UNAVAILABLE
     # The why stays in the page for the site's developer, as the problem details themselves.
     [data] = lxml.html.fromstring(response.text).xpath("//script[@type='application/problem+json']")
-    assert json.loads(data.text) == problem
+    # The same problem, with this request's own id (the one its X-Request-ID header carries).
+    assert json.loads(data.text) == {**problem, "request_id": response.headers["x-request-id"]}
     # Still the card's policy: nothing runs, only the allowed sites may frame it.
     policy = response.headers["content-security-policy"]
     assert "default-src 'none'" in policy and "script-src" not in policy and policy.endswith("frame-ancestors *")

@@ -138,4 +138,5 @@ async def test_a_failing_page_speaks_to_the_visitor(
     assert heading(page) == says
     assert page.xpath("//main//a/@href") == ["/"]
     [data] = page.xpath("//script[@type='application/problem+json']")
-    assert json.loads(data.text) == problem
+    # The same problem, with this request's own id (the one its X-Request-ID header carries).
+    assert json.loads(data.text) == {**problem, "request_id": response.headers["x-request-id"]}
