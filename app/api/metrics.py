@@ -27,7 +27,7 @@ REQUESTS = Counter(
 )
 LATENCY = Histogram(
     "conditions_api_request_duration_seconds",
-    "Time from the request's arrival to the last byte of its answer, by route template.",
+    "Time from the request's arrival until its last bytes are handed to the server, by route template.",
     ["route"],
     buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
 )

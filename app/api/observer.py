@@ -69,6 +69,18 @@ class ObserverMiddleware:
         started = time.perf_counter()
         status = 500  # what the client gets if the app fails before it answers (the server sends a 500)
         body_bytes = 0
+        observed = False
+
+        def observe() -> None:
+            nonlocal observed
+            if observed:
+                return
+            observed = True
+            seconds = time.perf_counter() - started
+            context.route = self.templates.template(scope["path"], scope["method"])
+            self._log(scope, context, status, body_bytes, seconds)
+            if self.metrics_enabled:
+                metrics.record(context, scope["method"], status, seconds)
 
         async def send_observed(message: Message) -> None:
             nonlocal status, body_bytes
@@ -78,17 +90,17 @@ class ObserverMiddleware:
                 message = {**message, "headers": headers}
             elif message["type"] == "http.response.body":
                 body_bytes += len(message.get("body", b""))
+                if not message.get("more_body", False):
+                    # Logged and counted before the last bytes leave: a client that has its answer (and then
+                    # scrapes /metrics) finds its request already there.
+                    observe()
             await send(message)
 
         token = request_context.begin(context)
         try:
             await self.app(scope, receive, send_observed)
         finally:
-            seconds = time.perf_counter() - started
-            context.route = self.templates.template(scope["path"], scope["method"])
-            self._log(scope, context, status, body_bytes, seconds)
-            if self.metrics_enabled:
-                metrics.record(context, scope["method"], status, seconds)
+            observe()  # an answer cut short (a client gone, a failure) is logged and counted too
             request_context.end(token)
 
     @staticmethod
