@@ -20,9 +20,12 @@ COPY app ./app
 COPY migrations ./migrations
 COPY seed ./seed
 # Editable, like `make run`: the app finds migrations/ and seed/ beside its package.
+# The database is built once, with the image: every container (every replica) starts from the same file, so
+# they serve the same bytes and ETags, and the same change log. The seed at start is then a no-op.
 RUN pip install --no-deps -e . \
     && useradd --system --uid 10001 --home-dir /srv/conditions-api conditions \
-    && mkdir -p data && chown conditions data
+    && conditions-api migrate && conditions-api seed \
+    && mkdir -p keys && chown -R conditions data keys
 
 USER conditions
 EXPOSE 8000

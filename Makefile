@@ -6,7 +6,7 @@ UV_VERSION := 0.13.9
 UV := .tools/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install run migrate seed serve test lint content-lint format typecheck lock clean bench bench-search wrk browser-deps client-deps readme-deps readme-examples
+.PHONY: install run migrate seed serve test lint content-lint format typecheck lock clean bench bench-search wrk browser-deps client-deps readme-deps readme-examples deploy-deps
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -90,11 +90,20 @@ client-deps: $(PY_CLIENT_TOOLS) $(TS_CLIENT_TOOLS)
 
 readme-deps: /usr/bin/jq /usr/bin/curl
 
+# The scale-out test (tests/deploy/) runs Debian's nginx, as its own unprivileged child process with its own
+# config, in front of two replicas; the package's own service is not used (nor needed).
+/usr/sbin/nginx:
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nginx-light >/dev/null || \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nginx >/dev/null
+
+deploy-deps: /usr/sbin/nginx
+
 # After a deliberate change of what the examples print: rewrite their shown output from a live run.
 readme-examples: install readme-deps
 	$(BIN)/python -m tests.docs.readme_examples
 
-test: lint typecheck content-lint browser-deps client-deps readme-deps
+test: lint typecheck content-lint browser-deps client-deps readme-deps deploy-deps
 	$(BIN)/pytest
 
 # Benchmarks: loopback only, bounded (see bench/README.md). wrk comes from Debian, Datasette from its own lock.
