@@ -5,7 +5,7 @@ import os
 import shutil
 import sys
 import tempfile
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -152,6 +152,8 @@ def keys_create(
 
     if not valid_name(name):
         raise typer.BadParameter("use 1-64 letters, digits, '.', '_' or '-'", param_hint="NAME")
+    if expires is not None and expires.date() < datetime.now(UTC).date():
+        raise typer.BadParameter("that day has passed: the key would never work", param_hint="--expires")
     store = _key_store()
     try:
         key = store.create(name, rate=_rate(rate), expires_on=expires.date() if expires else None)

@@ -3,12 +3,14 @@
 Alembic is imported inside the functions: it costs ~0.5 s, and a starting server needs it only for `/ready`.
 """
 
+import fcntl
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
+from app.core.db import sqlite_path
 from app.core.paths import KEYS_MIGRATIONS_DIR, MIGRATIONS_DIR, PROJECT_ROOT
 
 if TYPE_CHECKING:
@@ -31,10 +33,21 @@ def upgrade(database_url: str, revision: str = "head") -> None:
 
 
 def upgrade_keys(keys_database_url: str) -> None:
-    """Create or bring up to date the API keys file, which has its own schema history (migrations/keys)."""
+    """Create or bring up to date the API keys file, which has its own schema history (migrations/keys).
+
+    Replicas share one keys file and migrate it as they start, all at once: a lock file beside it lets one
+    create the table while the others wait (and then find nothing to do), instead of failing on
+    "table api_key already exists"."""
     from alembic import command
 
-    command.upgrade(alembic_config(keys_database_url, KEYS_MIGRATIONS_DIR), "head")
+    path = sqlite_path(keys_database_url)
+    if path is None:
+        command.upgrade(alembic_config(keys_database_url, KEYS_MIGRATIONS_DIR), "head")
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(path.name + ".migrate-lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        command.upgrade(alembic_config(keys_database_url, KEYS_MIGRATIONS_DIR), "head")
 
 
 def downgrade(database_url: str, revision: str = "base") -> None:

@@ -9,6 +9,7 @@ response waited ~40 ms for a delayed ACK, and two workers served 10x less than o
 """
 
 import asyncio
+import logging
 import socket
 import tempfile
 
@@ -24,6 +25,7 @@ from app.main import export_directory
 
 # Seconds a worker that was told to stop (SIGTERM) keeps serving the requests it has before it exits.
 GRACEFUL_SHUTDOWN_SECONDS = 30
+WORKER_START_SECONDS = 60
 MAX_HEADER_BYTES = 16 * 1024  # a request line plus headers beyond this are refused with a problem
 
 
@@ -82,6 +84,13 @@ def startup_problem(settings: Settings) -> str | None:
 
 def serve(settings: Settings) -> None:
     trusted_proxies = settings.forwarded_allow_ips.strip()
+    if settings.workers > 1 and settings.rate_limit_storage.startswith("memory") and settings.rate_limit != "0":
+        logging.getLogger("app").warning(
+            "WORKERS=%d with RATE_LIMIT_STORAGE=memory://: each worker counts alone, so a client may make up to "
+            "%d times RATE_LIMIT; set RATE_LIMIT_STORAGE=redis://… to share the counters",
+            settings.workers,
+            settings.workers,
+        )
     uvicorn.run(
         "app.main:create_app",
         factory=True,
@@ -97,4 +106,7 @@ def serve(settings: Settings) -> None:
         http=ProblemH11Protocol,
         h11_max_incomplete_event_size=MAX_HEADER_BYTES,
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+        # A worker imports the app (~3 s of CPU) before it answers the supervisor's ping; on a busy 2-core
+        # machine uvicorn's 5 s default killed workers that were only starting.
+        timeout_worker_healthcheck=WORKER_START_SECONDS,
     )

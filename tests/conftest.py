@@ -1,5 +1,6 @@
 """Fixtures: real SQLite files built by the real migrations and seed pipeline, one copy per test."""
 
+import atexit
 import os
 import re
 import shutil
@@ -22,7 +23,9 @@ from app.main import create_app
 # Tests call the API hundreds of times a minute from one address: rate limits are off unless a test turns them
 # on. API keys live in a throwaway file (servers started by tests inherit both).
 os.environ["RATE_LIMIT"] = "0"
-os.environ["KEYS_DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='conditions-api-keys-')}/keys.db"
+_KEYS_FOLDER = tempfile.mkdtemp(prefix="conditions-api-keys-")
+atexit.register(shutil.rmtree, _KEYS_FOLDER, ignore_errors=True)
+os.environ["KEYS_DATABASE_URL"] = f"sqlite:///{_KEYS_FOLDER}/keys.db"
 
 
 @pytest.fixture

@@ -62,7 +62,7 @@ class CallersMiddleware:
         if quota is None or verdict is None:
             await self.app(scope, receive, send)
             return
-        headers = [(b"ratelimit-policy", quota.header.encode()), (b"ratelimit", verdict.header(quota).encode())]
+        headers = [(b"ratelimit-policy", quota.header), (b"ratelimit", verdict.header(quota))]
         if not verdict.allowed:
             if context is not None:
                 context.rate_limited = True

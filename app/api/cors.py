@@ -23,7 +23,15 @@ EXPOSED = [
 ]
 # Revalidation (the validators, `Cache-Control: no-cache` when the change feed says "changed") and resuming an
 # export download (`Range`).
-ALLOWED_HEADERS = ["If-None-Match", "If-Modified-Since", "Cache-Control", "Range", "Authorization", "X-Request-ID"]
+ALLOWED_HEADERS = [
+    "If-None-Match",
+    "If-Modified-Since",
+    "Cache-Control",
+    "Range",
+    "Authorization",
+    "X-Request-ID",
+    "traceparent",
+]
 
 
 def refused_preflight(request_headers: Headers, refused: str, allowed_origins: str) -> Response:

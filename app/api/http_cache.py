@@ -86,14 +86,17 @@ def etag_matches(header: str, etag: str) -> bool:
 # revalidated on every use (a 304 costs a round trip, no body). Entries, lists and type-ahead (which tolerates
 # a few minutes of staleness and wants no round trip) may be reused for a while.
 REVALIDATE_PATHS = frozenset(("/v1/changes", "/v1/export", "/v1/search", "/v1/conditions/match"))
-REVALIDATE = "public, no-cache"
 
 
 def cache_control(settings: Settings, path: str) -> str:
     """The Cache-Control of a shared response for `path` (see REVALIDATE_PATHS)."""
+    # With keys required, a proxy or CDN in front must not hand an answer to a caller without one.
+    audience = "private" if settings.api_keys_required else "public"
     if path in REVALIDATE_PATHS:
-        return REVALIDATE
-    return f"public, max-age={settings.cache_max_age}, stale-while-revalidate={settings.cache_stale_while_revalidate}"
+        return f"{audience}, no-cache"
+    return (
+        f"{audience}, max-age={settings.cache_max_age}, stale-while-revalidate={settings.cache_stale_while_revalidate}"
+    )
 
 
 def validators(settings: Settings, etag: str, version: Version, path: str) -> dict[str, str]:

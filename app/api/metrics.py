@@ -7,6 +7,7 @@ registry is served.
 """
 
 import os
+from functools import lru_cache
 
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
@@ -53,12 +54,24 @@ CONTENT_VERSION = Gauge(
 )
 
 
+@lru_cache(maxsize=4096)
+def _request_series(route: str, method: str, status: int) -> tuple[Counter, Histogram]:
+    """The labelled series of one kind of request (looking labels up costs more than counting)."""
+    return REQUESTS.labels(route, method, str(status)), LATENCY.labels(route)
+
+
+@lru_cache(maxsize=8)
+def _cache_series(outcome: str) -> Counter:
+    return CACHE_REQUESTS.labels(outcome)
+
+
 def record(context: RequestContext, method: str, status: int, seconds: float) -> None:
     route = context.route or "unmatched"  # bounded labels: a template, never a raw path
-    REQUESTS.labels(route, method if method in _METHODS else "other", str(status)).inc()
-    LATENCY.labels(route).observe(seconds)
+    requests, latency = _request_series(route, method if method in _METHODS else "other", status)
+    requests.inc()
+    latency.observe(seconds)
     if context.cache is not None:
-        CACHE_REQUESTS.labels(context.cache).inc()
+        _cache_series(context.cache).inc()
     if context.rate_limited:
         RATE_LIMITED.labels("key" if context.key_name else "anonymous").inc()
 

@@ -10,6 +10,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
 from sqlmodel import Session, col, select
 
+from app.api.callers import UNLIMITED_PREFIXES
 from app.core.errors import PROBLEM_MEDIA_TYPE
 from app.core.monitor import DatabaseMonitor
 from app.core.read_pool import DatabaseUnavailable, QueryTimeout
@@ -19,7 +20,6 @@ from app.queries import conditions, vocabulary
 from app.queries.vocabulary import Vocabulary
 from app.representation import presenters
 from app.representation.jsonld import JSONLD_MEDIA_TYPE, condition_jsonld
-from app.representation.presenters import API_PREFIX
 
 JsonObject = dict[str, Any]
 OPENAPI_URL = "/openapi.json"
@@ -94,10 +94,35 @@ def _optional_api_key(schema: JsonObject) -> None:
             "unless the server sets `API_KEYS_REQUIRED`; it gives the caller a rate limit of its own.",
         }
     }
+    limit_headers = {
+        "RateLimit-Policy": {"description": 'The quota: `"anonymous";q=600;w=60`.', "schema": {"type": "string"}},
+        "RateLimit": {"description": 'What is left: `"anonymous";r=599;t=42`.', "schema": {"type": "string"}},
+    }
     for path, operations in schema["paths"].items():
-        if path.startswith(API_PREFIX + "/"):
-            for operation in operations.values():
-                operation["security"] = [{}, {"apiKey": []}]
+        if path.startswith(UNLIMITED_PREFIXES):
+            continue
+        for operation in operations.values():
+            # Every counted operation (the pages and the widget too) may refuse a key or a caller over its quota.
+            operation["security"] = [{}, {"apiKey": []}]
+            responses = operation["responses"]
+            for status, problem in (("401", "refused API key"), ("429", "over the rate limit (`rate-limited`)")):
+                responses.setdefault(
+                    status,
+                    {
+                        "description": f"A {problem} problem",
+                        "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+                    },
+                )
+            responses["429"]["headers"] = {
+                **limit_headers,
+                "Retry-After": {
+                    "description": "Seconds until the quota is whole again.",
+                    "schema": {"type": "integer"},
+                },
+            }
+            for status, response in responses.items():
+                if status.startswith("2"):
+                    response.setdefault("headers", {}).update(limit_headers)
 
 
 def _seed_examples(session: Session) -> dict[str, JsonObject]:
