@@ -14,6 +14,7 @@ from typing import IO
 
 import httpx
 import pytest
+import redis
 
 COMMAND = str(Path(sys.executable).parent / "conditions-api")
 
@@ -107,3 +108,20 @@ def static_server(directory: Path) -> Iterator[str]:
     command = [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(directory)]
     with running(command, f"{base}/"):
         yield base
+
+
+REDIS = "redis://127.0.0.1:6379/0"  # the Redis every session and CI run has
+
+
+def redis_answers() -> bool:
+    try:
+        return bool(redis.Redis.from_url(REDIS, socket_connect_timeout=0.5).ping())
+    except redis.RedisError:
+        return False
+
+
+def forget_redis_keys(prefix: str) -> None:
+    """Remove what a test's servers counted under their own `RATE_LIMIT_PREFIX`."""
+    connection = redis.Redis.from_url(REDIS)
+    for name in connection.scan_iter(f"{prefix}*"):
+        connection.delete(name)

@@ -9,7 +9,7 @@ registry is served.
 import os
 from functools import lru_cache
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Gauge, Histogram, multiprocess
 from prometheus_client import generate_latest as render
@@ -86,8 +86,7 @@ def _registry() -> CollectorRegistry:
 
 def install_metrics(app: FastAPI, monitor: DatabaseMonitor) -> None:
     @app.get(METRICS_PATH, include_in_schema=False)
-    async def metrics(request: Request) -> Response:
-        del request
+    async def metrics() -> Response:
         CONTENT_VERSION.set((await monitor.content_version()).seq)
         return Response(render(_registry()), media_type=CONTENT_TYPE_LATEST)
 

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-import redis
 
 from app import migrations
 from app.callers.keys import KeyStore
@@ -18,11 +17,11 @@ from app.core.config import Settings
 from app.core.logs import ACCESS_LOGGER
 from app.main import create_app
 from tests.conftest import sqlite_url
+from tests.servers import REDIS, forget_redis_keys, redis_answers
 
 pytestmark = pytest.mark.anyio
 
 LUMBAR = "/v1/conditions/lumbar-muscle-spasm"
-REDIS = "redis://127.0.0.1:6379/0"
 OPEN_PATHS = ("/health", "/ready", "/docs", "/openapi.json", "/", "/embed.js", "/embed/conditions/lumbar-muscle-spasm")
 Serve = Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]
 
@@ -193,13 +192,6 @@ async def test_keys_have_their_own_quota(serve: Serve, make_key: Callable[..., s
         assert (await client.get(LUMBAR)).status_code == 429
 
 
-def redis_answers() -> bool:
-    try:
-        return bool(redis.Redis.from_url(REDIS, socket_connect_timeout=0.5).ping())
-    except redis.RedisError:
-        return False
-
-
 @pytest.mark.skipif(not redis_answers(), reason="no Redis answers at 127.0.0.1:6379")
 async def test_with_redis_every_server_shares_the_counters(
     serve: Serve,
@@ -211,9 +203,7 @@ async def test_with_redis_every_server_shares_the_counters(
             statuses = [(await (first if n % 2 else second).get(LUMBAR)).status_code for n in range(6)]
         assert statuses == [200, 200, 200, 200, 429, 429]
     finally:
-        connection = redis.Redis.from_url(REDIS)
-        for name in connection.scan_iter(f"{prefix}*"):
-            connection.delete(name)
+        forget_redis_keys(prefix)
 
 
 async def test_an_unreachable_counter_store_serves_unlimited_and_says_so(

@@ -13,24 +13,15 @@ from string import Template
 
 import httpx
 import pytest
-import redis
 
 from app import migrations
 from app.callers.keys import KeyStore
 from app.core.paths import PROJECT_ROOT
 from tests.conftest import sqlite_url
-from tests.servers import Server, api_process, free_port, running
+from tests.servers import REDIS, Server, api_process, forget_redis_keys, free_port, redis_answers, running
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-REDIS = "redis://127.0.0.1:6379/0"
 LUMBAR = "/v1/conditions/lumbar-muscle-spasm"
-
-
-def redis_answers() -> bool:
-    try:
-        return bool(redis.Redis.from_url(REDIS, socket_connect_timeout=0.5).ping())
-    except redis.RedisError:
-        return False
 
 
 pytestmark = [
@@ -113,9 +104,7 @@ def deployment(seeded_template: Path, tmp_path: Path) -> Iterator[Deployment]:
             with running(command, f"{nginx}/health"):
                 yield Deployment(nginx, [first, second], key)
     finally:
-        connection = redis.Redis.from_url(REDIS)
-        for name in connection.scan_iter(f"{prefix}*"):
-            connection.delete(name)
+        forget_redis_keys(prefix)
 
 
 def test_replicas_agree_on_etags_so_clients_revalidate_anywhere(deployment: Deployment) -> None:
