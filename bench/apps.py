@@ -1,5 +1,6 @@
-"""Baselines for `make bench`: a bare ASGI app and a FastAPI async route returning fixed bytes (read from the
-file named by BENCH_BODY), served by the same uvicorn as our API."""
+"""Baselines: a bare ASGI app (the anchor of `make bench` and `make bench-search`) and a FastAPI async route
+(`make bench`), each returning fixed bytes read from the file named by BENCH_BODY, served by the same uvicorn
+as our API. The bare app answers every path."""
 
 import os
 from pathlib import Path
