@@ -232,13 +232,13 @@ class Workload:
     match: list[tuple[str, ...]]
 
 
-def workload(path: Path, length: int, seed: int = 14) -> Workload:
-    """Up to `length` requests of each kind (fewer when the library has no more distinct ones)."""
+def workload(path: Path, *, search: int, suggest: int, match: int, seed: int = 14) -> Workload:
+    """Up to this many requests of each kind (fewer when the library has no more distinct ones)."""
     library = read_library(path)
     return Workload(
-        search=list(islice(search_queries(library, random.Random(seed)), length)),
-        suggest=list(islice(keystrokes(library, random.Random(seed)), length)),
-        match=list(islice(symptom_sets(library, random.Random(seed)), length)),
+        search=list(islice(search_queries(library, random.Random(seed)), search)),
+        suggest=list(islice(keystrokes(library, random.Random(seed)), suggest)),
+        match=list(islice(symptom_sets(library, random.Random(seed)), match)),
     )
 
 
