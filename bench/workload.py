@@ -10,7 +10,7 @@ index, so the lists do not change when the engine does. The same file and length
   cause or treatment, or of a condition). No query appears twice.
 - suggest: keystrokes. A label (a name or alias) is typed from the start of one of its words, one request per
   character, 1 to 8 characters; short prefixes recur, as they do in real type-ahead.
-- match: 1 to 3 symptoms that one condition lists, in random order; every fourth set names one of them in
+- match: 1 to 3 symptoms that one condition lists, in random order; one set in four names one of them in
   words (its name or an alias, which match resolves through search) instead of by slug. No set appears twice.
 """
 
@@ -197,10 +197,10 @@ def keystrokes(library: Library, rng: random.Random) -> Iterator[str]:
 
 
 def symptom_sets(library: Library, rng: random.Random) -> Iterator[tuple[str, ...]]:
-    """Distinct sets of 1-3 symptoms one condition lists; every fourth names one of them in words."""
+    """Distinct sets of 1-3 symptoms one condition lists; one in four names one of them in words."""
     draws = 0
 
-    def draw() -> tuple[str, ...] | None:
+    def draw() -> tuple[str, ...]:
         nonlocal draws
         draws += 1
         listed = rng.choice(library.symptoms_of)
@@ -214,7 +214,7 @@ def symptom_sets(library: Library, rng: random.Random) -> Iterator[tuple[str, ..
     misses = 0
     while misses < 2000:
         found = draw()
-        if found is None or found in seen:
+        if found in seen:
             misses += 1
             continue
         misses = 0
