@@ -69,7 +69,8 @@ def seed(
     if report.logged_changes:
         typer.echo(f"change log: {report.logged_changes} entries changed")
     if report.search_documents is not None:
-        typer.echo(f"search index: rebuilt with {report.search_documents} documents")
+        how = "rebuilt with" if report.search_rebuilt else "updated:"
+        typer.echo(f"search index: {how} {report.search_documents} documents")
     typer.echo("seed: done." if report.changed else "seed: nothing to change.")
 
 

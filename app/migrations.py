@@ -72,7 +72,7 @@ def current_revision(engine: Engine) -> str | None:
 
 
 # FTS5 virtual tables and their shadow tables live only in migrations: autogenerate must not drop them.
-FTS_TABLE_PREFIXES = ("search_fts", "search_word_trigram")
+FTS_TABLE_PREFIXES = ("search_word_trigram",)
 
 
 def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:

@@ -79,7 +79,9 @@ def build(size: int, path: Path) -> None:
 
 
 def reindex_if_stale(path: Path) -> None:
-    """Rebuild a cached library's search index when the index format changed since it was built."""
+    """Bring a cached library to the current migration, and rebuild its search index when the index format
+    changed since it was built."""
+    migrations.upgrade(f"sqlite:///{path}")
     engine = create_db_engine(f"sqlite:///{path}")
     with Session(engine) as session, session.begin():
         built = session.get(ReferenceData, search_index.NAME)

@@ -1,12 +1,17 @@
 """Domain errors of the query layer, worded for HTTP clients."""
 
+import logging
+
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from app.core.errors import InvalidParam, UnknownReference, clipped, problem_response
+from app.core.errors import DatabaseUnavailable, InvalidParam, UnknownReference, clipped, problem_response
 from app.models.base import EntryType
 from app.queries.references import UnknownReferences
+from app.queries.search_engine import NoSearchIndex
 from app.representation.presenters import API_PREFIX
+
+logger = logging.getLogger(__name__)
 
 # Where a client can see the valid values of each kind of reference.
 _LISTED_AT = {
@@ -36,5 +41,18 @@ async def _unknown_references(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _no_search_index(request: Request, exc: Exception) -> JSONResponse:
+    logger.error("search is unavailable: %s", exc)
+    return problem_response(
+        request,
+        status=DatabaseUnavailable.status,
+        detail="Search is unavailable: the database has no search index yet. The operator has to run "
+        "`conditions-api seed`.",
+        type_uri=DatabaseUnavailable.type_uri(),
+        title=DatabaseUnavailable.title,
+    )
+
+
 def install_domain_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(UnknownReferences, _unknown_references)
+    app.add_exception_handler(NoSearchIndex, _no_search_index)

@@ -1,20 +1,25 @@
-"""Builds the search index from the database's content, inside the seed transaction.
-
-Rebuilt whole whenever the content changed: at this library's size that costs milliseconds, and a rebuild
-cannot drift from the rows the way incremental updates can.
+"""Builds the search index from the database's content, inside the seed transaction: the full-text index
+(app/queries/search_engine.py), the word list for spelling suggestions and the type-ahead keys.
 """
 
 import json
 import re
+import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Connection, text
+import tantivy
+from sqlalchemy import Connection, bindparam, text
+
+from app.queries import search_engine
 
 WORD_RE = re.compile(r"[^\W_]+")
 NAME = "search_index"
-VERSION = "2"  # bump when the index's shape or ranking changes, so the next seed rebuilds it
+VERSION = "8"  # bump when the index's shape or ranking changes, so the next seed rebuilds it
+WRITER_HEAP_BYTES = 128_000_000
 
 # (kind, its table, its link table, the link's column for it) per vocabulary; conditions are handled on their own.
 _TERMS = (
@@ -39,30 +44,46 @@ def words(text: str) -> list[str]:
     return WORD_RE.findall(text.lower())
 
 
-def _documents(connection: Connection) -> Iterator[Document]:
-    """Each entry's patient text. Editors' words (notes on items, conditions and terms) are left out on purpose:
-    they talk about pages ("listed as a symptom only because the lumbar muscle spasm page does"), so indexing
-    them would make an entry match, and in a short entry outrank, the pages it only talks about."""
-    aliases: dict[int, list[str]] = defaultdict(list)
-    for condition_id, name in connection.execute(
-        text("SELECT condition_id, name FROM condition_alias ORDER BY position")
+def _rows(connection: Connection, sql: str, where: str, conditions: Collection[str] | None) -> Any:
+    """Rows of `sql`, of every condition or only of those slugs (`where` names the condition's column)."""
+    if conditions is None:
+        return connection.execute(text(sql))
+    restricted = text(f"{sql} WHERE {where} IN (SELECT id FROM condition WHERE slug IN :slugs)")
+    return connection.execute(restricted.bindparams(bindparam("slugs", expanding=True)), {"slugs": list(conditions)})
+
+
+def _documents(connection: Connection, conditions: Collection[str] | None = None) -> Iterator[Document]:
+    """Each entry's patient text: every condition's (or only those slugs'), and every vocabulary term's.
+
+    Editors' words (notes on items, conditions and terms) are left out on purpose: they talk about pages
+    ("listed as a symptom only because the lumbar muscle spasm page does"), so indexing them would make an
+    entry match, and in a short entry outrank, the pages it only talks about."""
+    aliases: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for condition_id, position, name in _rows(
+        connection, "SELECT condition_id, position, name FROM condition_alias", "condition_id", conditions
     ):
-        aliases[condition_id].append(name)
+        aliases[condition_id].append((position, name))
     body: dict[int, list[str]] = defaultdict(list)
     for _, _, link, _ in _TERMS:
-        for condition_id, words_ in connection.execute(text(f"SELECT DISTINCT condition_id, text FROM {link}")):
+        for condition_id, words_ in _rows(
+            connection, f"SELECT DISTINCT condition_id, text FROM {link}", "condition_id", conditions
+        ):
             body[condition_id].append(words_)
-    for condition_id, question, answer in connection.execute(text("SELECT condition_id, question, answer FROM faq")):
+    for condition_id, question, answer in _rows(
+        connection, "SELECT condition_id, question, answer FROM faq", "condition_id", conditions
+    ):
         body[condition_id] += [question, answer]
-    rows = connection.execute(
-        text(
-            "SELECT id, slug, name, summary, description, causes_intro, symptoms_intro, treatments_intro, "
-            "self_care_intro FROM condition"
-        )
+    rows = _rows(
+        connection,
+        "SELECT id, slug, name, summary, description, causes_intro, symptoms_intro, treatments_intro, "
+        "self_care_intro FROM condition",
+        "id",
+        conditions,
     )
     for row in rows:
         intros = [part for part in row[4:] if part]
-        yield Document("condition", row.slug, row.name, aliases[row.id], row.summary, [*intros, *body[row.id]])
+        names = [name for _, name in sorted(aliases[row.id])]
+        yield Document("condition", row.slug, row.name, names, row.summary, [*intros, *body[row.id]])
     for kind, table, link, term_column in _TERMS:
         counted = text(f"SELECT {term_column}, count(DISTINCT condition_id) FROM {link} GROUP BY 1")
         uses = {term_id: count for term_id, count in connection.execute(counted)}  # noqa: C416
@@ -72,70 +93,166 @@ def _documents(connection: Connection) -> Iterator[Document]:
             yield Document(kind, slug, name, json.loads(term_aliases), description or "", uses=uses.get(term_id, 0))
 
 
-def _name_keys(document: Document) -> Iterable[dict[str, object]]:
+def _name_keys(document: Document) -> Iterable[tantivy.Document]:
     """A type-ahead key from every word start of the name and each alias."""
+    fold = search_engine.folding_analyzer()
     for is_alias, label in enumerate([document.name, *document.aliases]):
-        lowered = " ".join(label.lower().split())
-        for word_index, match in enumerate(WORD_RE.finditer(lowered)):
-            # Word start beats later word; a condition page beats a vocabulary term; a name beats an alias.
+        folded = " ".join(fold.analyze(" ".join(label.split())))
+        for word_index, match in enumerate(WORD_RE.finditer(folded)):
+            # Word start beats later word; a condition page beats a vocabulary term; a name beats an alias;
+            # then the term more conditions use; then the shorter label.
             rank = word_index * 8 + (0 if document.kind == "condition" else 4) + min(is_alias, 1) * 2
-            yield {
-                "key": lowered[match.start() :],
-                "kind": document.kind,
-                "slug": document.slug,
-                "name": document.name,
-                "label": label,
-                "rank": rank * 100_000 - min(document.uses, 99_999),
-            }
+            order = (rank * 100_000 + 99_999 - min(document.uses, 99_999)) * 1_000 + min(len(label), 999)
+            key = folded[match.start() :]
+            yield tantivy.Document(
+                entry=f"{document.kind}:{document.slug}",
+                prefix=key,
+                key=key,
+                kind=document.kind,
+                slug=document.slug,
+                name=document.name,
+                label=label,
+                order=order,
+            )
+
+
+def _text_document(document: Document) -> tantivy.Document:
+    shown = {
+        "name": document.name,
+        "aliases": " | ".join(document.aliases),
+        "summary": document.summary,
+        "body": "\n".join(document.body),
+    }
+    ranked = "\n".join(
+        value for field, value in shown.items() if value for _ in range(search_engine.FIELD_REPEATS[field])
+    )
+    return tantivy.Document(
+        key=f"{document.kind}:{document.slug}",
+        kind=document.kind,
+        slug=document.slug,
+        text=ranked,
+        weight=search_engine.CONDITION_WEIGHT if document.kind == "condition" else 0.0,
+        uses=document.uses,
+        **shown,
+    )
+
+
+def _add(
+    index: tantivy.Index, documents: Iterable[tantivy.Document], *, replacing: Iterable[tuple[str, str]] = ()
+) -> None:
+    """Commit `documents` to the index after deleting the documents whose (field, value) is in `replacing`."""
+    writer = index.writer(WRITER_HEAP_BYTES, 1)
+    for field_name, value in replacing:
+        writer.delete_documents_by_term(field_name, value)
+    for document in documents:
+        writer.add_document(document)
+    writer.commit()
+    writer.wait_merging_threads()
+
+
+def _postings(connection: Connection) -> search_engine.Postings:
+    pairs = connection.execute(
+        text("SELECT DISTINCT symptom_id, condition_id FROM condition_symptom WHERE section = 'symptom'")
+    )
+    condition_ids = connection.execute(text("SELECT id FROM condition")).scalars().all()
+    return search_engine.Postings.build([(s, c) for s, c in pairs], list(condition_ids))
+
+
+def _document_words(document: Document) -> set[str]:
+    return set(words(" ".join([document.name, *document.aliases, document.summary, *document.body])))
+
+
+def _stored_words(stored: tantivy.Document) -> set[str]:
+    return set(words(" ".join(str(value) for field in search_engine.SHOWN_FIELDS for value in stored.get_all(field))))
+
+
+def _same(stored: tantivy.Document, document: Document) -> bool:
+    """Whether the index already holds this document as it is now."""
+    new = _text_document(document)
+    return all(stored.get_all(field) == new.get_all(field) for field in (*search_engine.SHOWN_FIELDS, "uses"))
+
+
+def _count_words(connection: Connection, change: Counter[str]) -> None:
+    """Add `change` to each word's document count. A word's trigram row shares its rowid, so it goes with it."""
+    for word, delta in change.items():
+        if not delta:
+            continue
+        row = connection.execute(text("SELECT rowid, documents FROM search_word WHERE word = :w"), {"w": word}).first()
+        if row is None:
+            if delta > 0:
+                added = connection.execute(
+                    text("INSERT INTO search_word (word, documents) VALUES (:w, :n)"), {"w": word, "n": delta}
+                )
+                if len(word) >= 3:
+                    connection.execute(
+                        text("INSERT INTO search_word_trigram (rowid, word) VALUES (:id, :w)"),
+                        {"id": added.lastrowid, "w": word},
+                    )
+        elif row.documents + delta > 0:
+            connection.execute(
+                text("UPDATE search_word SET documents = :n WHERE rowid = :id"),
+                {"n": row.documents + delta, "id": row.rowid},
+            )
+        else:
+            connection.execute(text("DELETE FROM search_word WHERE rowid = :id"), {"id": row.rowid})
+            connection.execute(text("DELETE FROM search_word_trigram WHERE rowid = :id"), {"id": row.rowid})
 
 
 def rebuild(connection: Connection) -> int:
     """Replace the whole index with the current content; returns the number of documents."""
-    for table in ("search_fts", "search_word_trigram", "search_word", "search_name"):
+    for table in ("search_word_trigram", "search_word"):
         connection.execute(text(f"DELETE FROM {table}"))
     documents = list(_documents(connection))
-    if not documents:
-        return 0
-    connection.execute(
-        text(
-            "INSERT INTO search_fts (rowid, kind, slug, name, aliases, summary, body) "
-            "VALUES (:rowid, :kind, :slug, :name, :aliases, :summary, :body)"
-        ),
-        [
-            {
-                "rowid": rowid,
-                "kind": d.kind,
-                "slug": d.slug,
-                "name": d.name,
-                "aliases": " | ".join(d.aliases),
-                "summary": d.summary,
-                "body": "\n".join(d.body),
-            }
-            # Conditions come first from _documents, so they take rowids 1..N: ranking relies on that.
-            for rowid, d in enumerate(documents, start=1)
-        ],
-    )
+    with tempfile.TemporaryDirectory(prefix="conditions-api-index-") as scratch:
+        root = Path(scratch)
+        for kind in (search_engine.TEXT, search_engine.NAMES):
+            (root / kind).mkdir()
+        _add(search_engine.open_index(search_engine.TEXT, root / search_engine.TEXT), map(_text_document, documents))
+        names = (key for document in documents for key in _name_keys(document))
+        _add(search_engine.open_index(search_engine.NAMES, root / search_engine.NAMES), names)
+        search_engine.store(connection, search_engine.index_files(root) | _postings(connection).files())
     frequency: Counter[str] = Counter()
-    for d in documents:
-        frequency.update(set(words(" ".join([d.name, *d.aliases, d.summary, *d.body]))))
-    connection.execute(
-        text("INSERT INTO search_word (word, documents) VALUES (:word, :documents)"),
-        [{"word": word, "documents": count} for word, count in frequency.items()],
-    )
-    connection.execute(
-        text("INSERT INTO search_word_trigram (word) VALUES (:word)"),
-        [{"word": word} for word in frequency if len(word) >= 3],
-    )
-    connection.execute(
-        text(
-            "INSERT INTO search_name (key, kind, slug, name, label, rank) "
-            "VALUES (:key, :kind, :slug, :name, :label, :rank)"
-        ),
-        [key for d in documents for key in _name_keys(d)],
-    )
-    conditions = sum(d.kind == "condition" for d in documents)
-    connection.execute(
-        text("INSERT OR REPLACE INTO reference_data (name, version) VALUES ('search_index_conditions', :n)"),
-        {"n": str(conditions)},
-    )
+    for document in documents:
+        frequency.update(_document_words(document))
+    _count_words(connection, frequency)
+    return len(documents)
+
+
+def update(connection: Connection, conditions: Collection[str]) -> int | None:
+    """Bring the stored indexes up to date after the conditions with these slugs were created, changed or
+    deleted, and whatever vocabulary terms changed (how many conditions use a term counts: it orders
+    type-ahead). Returns the number of documents written, or None when the change is too large to update in
+    place (the caller rebuilds)."""
+    with tempfile.TemporaryDirectory(prefix="conditions-api-index-") as scratch:
+        root = Path(scratch)
+        search_engine.materialize(connection, root)
+        text_index = search_engine.open_index(search_engine.TEXT, root / search_engine.TEXT)
+        searcher = text_index.searcher()
+        schema = text_index.schema
+        condition_keys = [tantivy.Query.term_query(schema, "key", f"condition:{slug}") for slug in conditions]
+        terms = tantivy.Query.term_set_query(schema, "kind", [kind for kind, *_ in _TERMS])
+        indexed = tantivy.Query.boolean_query([(tantivy.Occur.Should, query) for query in [*condition_keys, terms]])
+        old = {
+            f"{stored.get_first('kind')}:{stored.get_first('slug')}": stored
+            for stored in (searcher.doc(address) for _, address in searcher.search(indexed, searcher.num_docs).hits)
+        }
+        current = {f"{d.kind}:{d.slug}": d for d in _documents(connection, conditions)}
+        documents = [d for key, d in current.items() if key not in old or not _same(old[key], d)]
+        replaced = [key for key in old if key not in current or current[key] in documents]
+        meta = (root / search_engine.TEXT / "meta.json").read_bytes()
+        deleted = search_engine.deleted_share(meta) + len(replaced) / max(searcher.num_docs, 1)
+        if deleted > search_engine.MAX_DELETED_SHARE:
+            return None
+        # The old documents' words leave the spelling list, the new ones' enter it.
+        change: Counter[str] = Counter()
+        for key in replaced:
+            change.subtract(_stored_words(old[key]))
+        for document in documents:
+            change.update(_document_words(document))
+        _add(text_index, map(_text_document, documents), replacing=[("key", key) for key in replaced])
+        names_index = search_engine.open_index(search_engine.NAMES, root / search_engine.NAMES)
+        names = (key for document in documents for key in _name_keys(document))
+        _add(names_index, names, replacing=[("entry", key) for key in replaced])
+        search_engine.store(connection, search_engine.index_files(root) | _postings(connection).files())
+    _count_words(connection, change)
     return len(documents)

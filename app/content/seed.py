@@ -70,7 +70,9 @@ class Counts:
 @dataclass
 class SeedReport:
     counts: dict[str, Counts] = field(default_factory=dict)
-    search_documents: int | None = None  # documents indexed, when the search index was rebuilt
+    search_documents: int | None = None  # documents indexed, when the search index was rebuilt or updated
+    search_rebuilt: bool = False  # whole (a new index format, or none yet), rather than updated
+    conditions_written: set[str] = field(default_factory=set)  # slugs of conditions created, changed or deleted
     logged_changes: int = 0  # entries whose representation changed (rows added to the change log)
 
     @property
@@ -106,10 +108,14 @@ def apply_library(
         report.counts["icd10 codes"] = _sync_code_table(session, codes)
         if track_changes:
             report.logged_changes = _log_changes(session, now)
+        # The index is written in the same transaction as the content, so the two never disagree.
         built = session.get(ReferenceData, search_index.NAME)
-        if report.changed or built is None or built.version != search_index.VERSION:
-            # Rebuilt in the same transaction as the content, so the two never disagree.
+        current = built is not None and built.version == search_index.VERSION
+        if current and report.changed:
+            report.search_documents = search_index.update(session.connection(), report.conditions_written)
+        if not current or (report.changed and report.search_documents is None):
             report.search_documents = search_index.rebuild(session.connection())
+            report.search_rebuilt = True
             session.merge(ReferenceData(name=search_index.NAME, version=search_index.VERSION))
         return report
 
@@ -137,6 +143,7 @@ def _write(session: Session, library: Library, now: datetime) -> SeedReport:
     if gone:
         session.execute(delete(Condition).where(col(Condition.id).in_(gone)))
         conditions.deleted = len(gone)
+        report.conditions_written.update(slug for slug in existing if slug not in wanted)
 
     changed: list[tuple[Condition, ConditionDocument]] = []
     for parsed in library.conditions:
@@ -155,6 +162,7 @@ def _write(session: Session, library: Library, now: datetime) -> SeedReport:
                 setattr(row, name, value)
             conditions.updated += 1
         changed.append((row, document))
+        report.conditions_written.add(document.front.slug)
     session.flush()
 
     condition_ids = {slug: row.id for slug, row in existing.items() if row.id not in gone}

@@ -113,6 +113,11 @@ class Settings(BaseSettings):
         description="Folder for the export files built once per content version; default a folder per "
         "database under the system's temp dir. Must be writable.",
     )
+    search_index_dir: str | None = Field(
+        default=None,
+        description="Folder the search indexes stored in the database are copied into, once per content "
+        "version, and opened from; default a folder under the system's temp dir. Must be writable.",
+    )
     compress_min_bytes: int = Field(
         default=1_024, ge=0, description="Bodies at least this large are compressed (brotli or gzip) when accepted."
     )

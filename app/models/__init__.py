@@ -13,7 +13,7 @@ from app.models.condition import (
     ConditionTreatment,
     Faq,
 )
-from app.models.search import SearchName, SearchWord
+from app.models.search import SearchEngineFile, SearchWord
 from app.models.vocabulary import Cause, Symptom, Treatment
 
 __all__ = [
@@ -31,7 +31,7 @@ __all__ = [
     "Icd10Code",
     "ReferenceData",
     "ReviewStatus",
-    "SearchName",
+    "SearchEngineFile",
     "SearchWord",
     "Symptom",
     "SymptomSection",

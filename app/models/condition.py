@@ -6,7 +6,7 @@ per-link query (N+1) cannot slip in unnoticed.
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, Column
+from sqlalchemy import JSON, CheckConstraint, Column, Index
 from sqlmodel import Field, Relationship, SQLModel
 
 from app.models.base import ReviewStatus, SymptomSection, TreatmentSection, enum_values
@@ -106,9 +106,13 @@ class _PageItem(SQLModel):
 
 class ConditionSymptom(_PageItem, table=True):
     __tablename__ = "condition_symptom"
-    __table_args__ = (CheckConstraint("section IN ('symptom','red-flag')", name="section"),)
+    __table_args__ = (
+        CheckConstraint("section IN ('symptom','red-flag')", name="section"),
+        # Matching reads a symptom's links of one section: its red flags among tens of thousands of plain ones.
+        Index("ix_condition_symptom_symptom_id_section", "symptom_id", "section"),
+    )
 
-    symptom_id: int = Field(foreign_key="symptom.id", ondelete="RESTRICT", primary_key=True, index=True)
+    symptom_id: int = Field(foreign_key="symptom.id", ondelete="RESTRICT", primary_key=True)
     section: SymptomSection = Field(primary_key=True, sa_type=enum_values(SymptomSection))
     symptom: Symptom = Relationship(sa_relationship_kwargs=_RAISE)
 

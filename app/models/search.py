@@ -1,21 +1,16 @@
-"""The search index tables that SQLModel knows. The FTS5 virtual tables (`search_fts`, `search_word_trigram`)
-are created by migration 0003 only: SQLAlchemy cannot describe them, and autogenerate is told to skip them."""
+"""The search index tables that SQLModel knows. The FTS5 virtual table `search_word_trigram` is created by
+migration 0003 only: SQLAlchemy cannot describe it, and autogenerate is told to skip it."""
 
 from sqlmodel import Field, SQLModel
 
 
-class SearchName(SQLModel, table=True):
-    """Type-ahead keys: a name or alias from each word start ("lumbar muscle spasm", "muscle spasm", "spasm")."""
+class SearchEngineFile(SQLModel, table=True):
+    """One file of the full-text index (app/queries/search_engine.py), stored so the database is the release."""
 
-    __tablename__ = "search_name"
+    __tablename__ = "search_engine_file"
 
-    id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(index=True)  # lowercased text from a word start, compared by prefix
-    kind: str  # condition | symptom | cause | treatment
-    slug: str
-    name: str  # the entry's name
-    label: str  # the name or alias the key comes from
-    rank: int  # lower is better: name before alias, first word before later words, popular first
+    name: str = Field(primary_key=True)
+    content: bytes
 
 
 class SearchWord(SQLModel, table=True):

@@ -1,28 +1,31 @@
 """Full-text search, spelling suggestions and type-ahead over the index the seed pipeline builds.
 
-User text never reaches FTS5 as syntax: it is cut into words (letters and digits only), and each word is
-quoted, so `"`, `*`, `NEAR(`, `AND` or `-` are just characters and cannot make a query fail.
+User text never reaches the engine as syntax: it is cut into words (letters and digits only), each analyzed
+as the documents were, and the query is built from those terms, so `"`, `*`, `AND` or `-` are just characters.
+Ranking is BM25 over the name, aliases, summary and body (weighted in that order), conditions first among
+equals; the engine keeps only the best `offset + limit` and counts the rest without ranking them.
 """
 
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import tantivy
+from rapidfuzz.distance import OSA
 from sqlalchemy import text
 from sqlmodel import Session
+
+from app.queries import search_engine
+from app.queries.search_engine import Opened
 
 WORD_RE = re.compile(r"[^\W_]+")
 MAX_WORDS = 12
 MAX_WORD_LENGTH = 40
-# Column weights for bm25 (kind and slug are not indexed): name > aliases > summary > body.
-RANK = (
-    "bm25(search_fts, 0, 0, 10.0, 8.0, 3.0, 1.0)"
-    # A condition page is what most searches want; testing the rowid avoids reading `kind` for every match.
-    " * CASE WHEN search_fts.rowid <= :conditions THEN 1.5 ELSE 1.0 END"
-)
 HIGHLIGHT_START, HIGHLIGHT_END = "\x02", "\x03"
-EXACT_PREFIX = 3  # type-ahead ranks every match from this many characters on
-SHORT_PREFIX_SCAN = 400
+SNIPPET_CHARACTERS = 90
+# Where a hit's snippet comes from: the first of these fields that contains a searched word.
+SNIPPET_FIELDS = ("summary", "body", "aliases", "name")
+ELLIPSIS = "…"
 
 
 # Function words people type ("pain down my leg") but that pages rarely share; dropped from queries only.
@@ -45,10 +48,6 @@ def query_words(query: str) -> list[str]:
     return (meaningful_words(query) or words)[:MAX_WORDS]
 
 
-def fts_expression(words: Sequence[str], *, any_word: bool = False) -> str:
-    return (" OR " if any_word else " ").join(f'"{word}"' for word in words)
-
-
 @dataclass(frozen=True)
 class Hit:
     kind: str
@@ -66,70 +65,97 @@ class SearchResult:
     did_you_mean: str | None  # a corrected query, when some words were not found
 
 
-def _kind_clause(kinds: Sequence[str]) -> tuple[str, dict[str, str]]:
-    if not kinds:
-        return "", {}
-    names = {f"kind{index}": kind for index, kind in enumerate(kinds)}
-    return f" AND kind IN ({', '.join(':' + name for name in names)})", names
+_ANALYZER = search_engine.text_analyzer()
+_FOLD = search_engine.folding_analyzer()
+
+
+def _terms(word: str) -> list[str]:
+    return _ANALYZER.analyze(word)  # none for a word longer than any indexed one
+
+
+def _field_query(engine: Opened, field: str, terms: Sequence[str], *, any_word: bool) -> tantivy.Query:
+    occur = tantivy.Occur.Should if any_word else tantivy.Occur.Must
+    schema = engine.index.schema
+    return tantivy.Query.boolean_query([(occur, tantivy.Query.term_query(schema, field, term)) for term in terms])
+
+
+def _query(engine: Opened, terms: Sequence[str], kinds: Sequence[str], *, any_word: bool) -> tantivy.Query:
+    parts = [(tantivy.Occur.Must, _field_query(engine, "text", terms, any_word=any_word))]
+    if kinds:
+        parts.append((tantivy.Occur.Must, tantivy.Query.term_set_query(engine.index.schema, "kind", list(kinds))))
+    return tantivy.Query.boolean_query(parts)
+
+
+def _marked(snippet: tantivy.Snippet) -> str:
+    """The fragment with each highlighted word between HIGHLIGHT_START and HIGHLIGHT_END (offsets are bytes)."""
+    fragment = snippet.fragment().encode()
+    parts: list[bytes] = []
+    done = 0
+    for span in snippet.highlighted():
+        parts += [fragment[done : span.start], HIGHLIGHT_START.encode(), fragment[span.start : span.end]]
+        parts.append(HIGHLIGHT_END.encode())
+        done = span.end
+    return b"".join([*parts, fragment[done:]]).decode()
+
+
+class _Snippets:
+    """Snippets for one query's hits: from the first field (in SNIPPET_FIELDS order) that has a searched word."""
+
+    def __init__(self, engine: Opened, terms: Sequence[str]) -> None:
+        self._engine = engine
+        self._terms = terms
+        self._generators: dict[str, tantivy.SnippetGenerator] = {}
+
+    def _generator(self, field: str) -> tantivy.SnippetGenerator:
+        generator = self._generators.get(field)
+        if generator is None:
+            query = _field_query(self._engine, field, self._terms, any_word=True)
+            generator = tantivy.SnippetGenerator.create(self._engine.searcher, query, self._engine.index.schema, field)
+            generator.set_max_num_chars(SNIPPET_CHARACTERS)
+            self._generators[field] = generator
+        return generator
+
+    def of(self, document: tantivy.Document) -> str:
+        fallback = ""
+        for field in SNIPPET_FIELDS:
+            snippet = self._generator(field).snippet_from_doc(document)
+            if snippet.highlighted():
+                return self._with_ellipses(document, field, snippet)
+            fallback = fallback or snippet.fragment()
+        return fallback
+
+    @staticmethod
+    def _with_ellipses(document: tantivy.Document, field: str, snippet: tantivy.Snippet) -> str:
+        whole = " ".join(str(value) for value in document.get_all(field)).strip().encode()
+        span = snippet.fragment_range()
+        before = ELLIPSIS if span.start > 0 else ""
+        after = ELLIPSIS if span.end < len(whole) else ""
+        return f"{before}{_marked(snippet)}{after}"
 
 
 def _run(
-    session: Session, expression: str, kinds: Sequence[str], *, limit: int, offset: int, conditions: int
+    engine: Opened, words: Sequence[str], kinds: Sequence[str], *, limit: int, offset: int, any_word: bool = False
 ) -> tuple[list[Hit], int]:
-    clause, params = _kind_clause(kinds)
-    # One statement: the total is an uncorrelated subquery (FTS5's bm25 cannot run under a window function);
-    # snippets are made for the page's rows only.
-    where = f"search_fts MATCH :expression{clause}"
-    rows = session.execute(
-        text(
-            f"SELECT kind, slug, name, snippet(search_fts, -1, :start, :end, '…', 12), {RANK} AS score, "
-            f"(SELECT count(*) FROM search_fts WHERE {where}) FROM search_fts WHERE {where} "
-            "ORDER BY score LIMIT :limit OFFSET :offset"
-        ),
-        {
-            "expression": expression,
-            "start": HIGHLIGHT_START,
-            "end": HIGHLIGHT_END,
-            "limit": limit,
-            "offset": offset,
-            "conditions": conditions,
-            **params,
-        },
-    ).all()
-    if not rows and offset:
-        # Past the last page the count has no row to ride on, so count directly.
-        total = session.execute(
-            text(f"SELECT count(*) FROM search_fts WHERE {where}"), {"expression": expression, **params}
-        ).scalar_one()
-        return [], int(total)
-    total = int(rows[0][5]) if rows else 0
-    return [Hit(kind, slug, name, snippet, -float(score)) for kind, slug, name, snippet, score, _ in rows], total
+    terms = [term for word in words for term in _terms(word)]
+    if not terms:
+        return [], 0
+    searcher = engine.searcher
+    found = searcher.search(
+        _query(engine, terms, kinds, any_word=any_word), limit, count=True, offset=offset, weight_by_field="weight"
+    )
+    snippets = _Snippets(engine, terms)
+    hits = []
+    for score, address in found.hits:
+        document = searcher.doc(address)
+        kind, slug, name = (document.get_first(field) for field in ("kind", "slug", "name"))
+        hits.append(Hit(str(kind), str(slug), str(name), snippets.of(document), float(score)))
+    return hits, found.count or 0  # type: ignore[attr-defined]  # (missing from the package's stub)
 
 
-def _condition_rows(session: Session) -> int:
-    """Conditions are indexed first, so rowids 1..N are condition pages (see search_index.rebuild)."""
-    value = session.execute(text("SELECT version FROM reference_data WHERE name = 'search_index_conditions'")).scalar()
-    return int(value) if value is not None else 0
-
-
-def _known(session: Session, word: str) -> bool:
-    """Whether the word (stemmed as the index stems it) matches anything."""
-    found = session.execute(text("SELECT 1 FROM search_fts WHERE search_fts MATCH :w LIMIT 1"), {"w": f'"{word}"'})
-    return found.first() is not None
-
-
-def damerau_levenshtein(a: str, b: str) -> int:
-    """Edits (insert, delete, substitute, swap two neighbours) from a to b."""
-    rows = [list(range(len(b) + 1))]
-    for i in range(1, len(a) + 1):
-        row = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = a[i - 1] != b[j - 1]
-            row[j] = min(rows[i - 1][j] + 1, row[j - 1] + 1, rows[i - 1][j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                row[j] = min(row[j], rows[i - 2][j - 2] + 1)
-        rows.append(row)
-    return rows[-1][-1]
+def _known(engine: Opened, word: str) -> bool:
+    """Whether the word (analyzed as the index analyzes it) matches anything."""
+    terms = _terms(word)
+    return bool(terms) and all(engine.searcher.doc_freq("text", term) for term in terms)
 
 
 def correct_word(session: Session, word: str) -> str | None:
@@ -147,9 +173,8 @@ def correct_word(session: Session, word: str) -> str | None:
     allowed = 1 if len(word) <= 4 else 2
     best: tuple[int, int, str] | None = None
     for candidate, documents in candidates:
-        if abs(len(candidate) - len(word)) > allowed:
-            continue  # at least that many edits away: skip the quadratic distance
-        distance = damerau_levenshtein(word, candidate)
+        # Edits (insert, delete, substitute, swap two neighbours), counted no further than allowed.
+        distance = OSA.distance(word, candidate, score_cutoff=allowed)
         if distance <= allowed and (best is None or (distance, -documents) < best[:2]):
             best = (distance, -documents, candidate)
     return best[2] if best else None
@@ -159,15 +184,15 @@ def search(session: Session, query: str, *, kinds: Sequence[str], limit: int, of
     words = query_words(query)
     if not words:
         return SearchResult([], 0, "", None)
-    conditions = _condition_rows(session)
-    hits, total = _run(session, fts_expression(words), kinds, limit=limit, offset=offset, conditions=conditions)
+    engine = search_engine.current(session).text
+    hits, total = _run(engine, words, kinds, limit=limit, offset=offset)
     if total:
         return SearchResult(hits, total, " ".join(words), None)
     # Nothing has every word: correct the words nothing matches, then fall back to any word.
-    corrected = [word if _known(session, word) else (correct_word(session, word) or word) for word in words]
+    corrected = [word if _known(engine, word) else (correct_word(session, word) or word) for word in words]
     suggestion = " ".join(corrected) if corrected != words else None
-    for expression in (fts_expression(corrected), fts_expression(corrected, any_word=True)):
-        hits, total = _run(session, expression, kinds, limit=limit, offset=offset, conditions=conditions)
+    for any_word in (False, True):
+        hits, total = _run(engine, corrected, kinds, limit=limit, offset=offset, any_word=any_word)
         if total:
             return SearchResult(hits, total, " ".join(corrected), suggestion)
     return SearchResult([], 0, " ".join(words), suggestion)
@@ -183,25 +208,26 @@ class Suggestion:
 
 def suggest(session: Session, prefix: str, *, limit: int) -> list[Suggestion]:
     """Names and aliases starting with `prefix` (at any word start), best first, one per entry."""
-    key = " ".join(prefix.lower().split())
+    folded = _FOLD.analyze(" ".join(prefix.split()))
+    key = folded[0] if folded else ""
     if not key:
         return []
-    # The key index gives the range. From EXACT_PREFIX characters on, every key in it is ranked; a shorter
-    # prefix can match a large share of a big library, so only its first SHORT_PREFIX_SCAN keys are ranked.
-    scan = "" if len(key) >= EXACT_PREFIX else f" LIMIT {SHORT_PREFIX_SCAN}"
-    rows = session.execute(
-        text(
-            "SELECT kind, slug, name, label FROM (SELECT * FROM search_name WHERE key >= :low AND key < :high"
-            f"{scan}) ORDER BY rank, length(label) LIMIT :rows"
-        ),
-        {"low": key, "high": key + "\U0010ffff", "rows": limit * 4},
-    )
+    names = search_engine.current(session).names
+    query = tantivy.Query.term_query(names.index.schema, "prefix", key[: search_engine.MAX_PREFIX])
+    # Several keys of one entry can match ("lumbar muscle spasm", "lumbar spasm"); a longer prefix than the
+    # index holds is checked against each key, so it reads more of them.
+    wanted = limit * 4 if len(key) <= search_engine.MAX_PREFIX else limit * 40
+    found = names.searcher.search(query, wanted, count=False, order_by_field="order", order=tantivy.Order.Asc)
     seen: set[tuple[str, str]] = set()
-    found: list[Suggestion] = []
-    for kind, slug, name, label in rows:
-        if (kind, slug) not in seen:
+    suggestions: list[Suggestion] = []
+    for _, address in found.hits:
+        document = names.searcher.doc(address)
+        kind, slug, name, label, stored_key = (
+            str(document.get_first(field)) for field in ("kind", "slug", "name", "label", "key")
+        )
+        if (kind, slug) not in seen and stored_key.startswith(key):
             seen.add((kind, slug))
-            found.append(Suggestion(kind, slug, name, label))
-            if len(found) == limit:
+            suggestions.append(Suggestion(kind, slug, name, label))
+            if len(suggestions) == limit:
                 break
-    return found
+    return suggestions

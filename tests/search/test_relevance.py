@@ -49,6 +49,27 @@ CASES = [
     ("lumbago", "symptom:low-back-pain"),
     ("ice pack", "treatment:cold-therapy"),
     ("muscle relaxers", "treatment:muscle-relaxants"),
+    # Added with the search engine change (issue 14): typos, other word forms, lay words, two-word phrases.
+    ("sciatca", "condition:sciatica"),
+    ("herniatd disc", "condition:herniated-disc"),
+    ("whiplesh", "condition:whiplash"),
+    ("spondilolisthesis", "condition:spondylolisthesis"),
+    ("piriformus", "condition:piriformis-syndrome"),
+    ("herniated discs", "condition:herniated-disc"),
+    ("lower back spasms", "condition:lumbar-muscle-spasm"),
+    ("compression fractures", "condition:osteoporotic-vertebral-compression-fracture"),
+    ("stretching exercise", "treatment:stretching-exercises"),
+    ("degenerated discs", "condition:degenerative-disc-disease"),
+    ("trapped nerve neck", "condition:cervical-radiculopathy"),
+    ("ruptured disc", "condition:herniated-disc"),
+    ("collapsed vertebra", "condition:osteoporotic-vertebral-compression-fracture"),
+    ("arthritis in my back", "condition:facet-joint-osteoarthritis"),
+    ("anti inflammatory cream", "treatment:topical-anti-inflammatories"),
+    ("spinal stenosis", "condition:lumbar-spinal-stenosis"),
+    ("heat therapy", "treatment:heat-therapy"),
+    ("neck sprain", "condition:whiplash"),
+    ("sacroiliac pain", "condition:sacroiliac-joint-dysfunction"),
+    ("spinal fusion", "treatment:spinal-fusion"),
 ]
 
 
@@ -64,8 +85,9 @@ async def test_relevance(client: httpx.AsyncClient) -> None:
     sys.stdout.write(
         f"\nsearch relevance over {len(CASES)} queries: hit@1 {hit1:.2f}, hit@3 {hit3:.2f}; not first: {misses}\n"
     )
-    assert len(CASES) >= 30
-    # Measured 0.94 and 1.00 on 2026-11-25; the floors allow two first places to slip to second as content
-    # grows, but not a query to drop out of the top 3.
-    assert hit1 >= 0.88
+    assert len(CASES) >= 56
+    # FTS5 measured 0.94 and 1.00 over the first 36 on 2026-11-25; Tantivy 0.97 and 1.00 over those, 0.98 over
+    # all 56 (2026-11-29). The floors (issue 14) allow three first places to slip to second as content grows,
+    # but not a query to drop out of the top 3.
+    assert hit1 >= 0.94
     assert hit3 == 1.0

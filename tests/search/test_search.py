@@ -1,7 +1,13 @@
 """`/v1/search` and `/v1/search/suggest`: ranking, stemming, aliases, typos, safety and paging."""
 
+from pathlib import Path
+
 import httpx
 import pytest
+
+from app import migrations
+from app.core.config import Settings
+from app.main import create_app
 
 pytestmark = pytest.mark.anyio
 
@@ -128,3 +134,26 @@ async def test_suggest_completes_names_and_aliases_best_first(client: httpx.Asyn
 async def test_suggest_matches_later_words_too(client: httpx.AsyncClient) -> None:
     body = (await client.get("/v1/search/suggest", params={"q": "stenos"})).json()
     assert "lumbar-spinal-stenosis" in [item["slug"] for item in body["items"]]
+
+
+async def test_suggest_folds_accents_and_ranks_one_letter_prefixes_in_full(client: httpx.AsyncClient) -> None:
+    """Typed accents find unaccented names; one letter ranks every key (not the first few in key order)."""
+    body = (await client.get("/v1/search/suggest", params={"q": "Sciá"})).json()
+    assert body["items"][0]["slug"] == "sciatica"
+    one_letter = (await client.get("/v1/search/suggest", params={"q": "w", "limit": "3"})).json()["items"]
+    # "Whiplash" (a condition's name, from its first word) outranks every later word and every term.
+    assert one_letter[0]["slug"] == "whiplash"
+
+
+async def test_search_answers_503_before_the_first_seed(tmp_path: Path) -> None:
+    """A database migrated but never seeded has no index: a problem an operator can act on, not a 500."""
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    migrations.upgrade(url)
+    app = create_app(Settings(database_url=url, export_dir=str(tmp_path / "exports")))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client:
+        for path in ("/v1/search?q=back", "/v1/search/suggest?q=ba"):
+            response = await client.get(path)
+            assert response.status_code == 503, path
+            assert response.headers["content-type"] == "application/problem+json"
+            assert "conditions-api seed" in response.json()["detail"]
+    app.state.close()

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from app.api.condition_lookup import Canonical, find_condition, redirect_to_canonical
 from app.api.deps import AfterDep, DatabaseDep, LimitQuery, SettingsDep
+from app.api.encoded import json_bytes, json_response
 from app.api.links import next_cursor, set_next_link
 from app.api.negotiation import negotiated
 from app.api.params import ICD10_PATTERN, Slug, comma_list, comma_list_pattern
@@ -141,9 +142,13 @@ async def match_conditions(
         ),
     ],
     limit: Annotated[int, Query(ge=1, le=50, description="At most this many conditions.")] = 10,
-) -> MatchResult:
+) -> Response:
     """Rank conditions by how well their symptoms cover the given ones (information, not a diagnosis)."""
-    return await db.run(match_result, symptom, limit=limit)
+    return json_response(await db.run(encoded_match_result, symptom, limit=limit))
+
+
+def encoded_match_result(session: Session, symptoms: list[str], *, limit: int) -> bytes:
+    return json_bytes(match_result(session, symptoms, limit=limit))
 
 
 def match_result(session: Session, symptoms: list[str], *, limit: int) -> MatchResult:

@@ -8,7 +8,8 @@ from sqlmodel import Session
 
 from app.api.cursors import OffsetCursorQuery
 from app.api.deps import DatabaseDep, LimitQuery
-from app.api.links import set_next_link
+from app.api.encoded import json_bytes, json_response
+from app.api.links import next_link
 from app.models.base import EntryType
 from app.models.public import NOT_A_DIAGNOSIS, SearchHit, SearchPage, Suggestion, SuggestionList
 from app.queries import search as search_queries
@@ -28,7 +29,6 @@ def _highlighted(snippet: str) -> str:
 @router.get("", response_model=SearchPage)
 async def search(
     request: Request,
-    response: Response,
     db: DatabaseDep,
     q: Annotated[
         str,
@@ -42,13 +42,19 @@ async def search(
     type: Annotated[list[EntryType], Query(description="Only entries of this type; repeat for several.")] = [],  # noqa: B006 (FastAPI copies defaults per request)
     limit: LimitQuery = DEFAULT_LIMIT,
     cursor: OffsetCursorQuery = None,
-) -> SearchPage:
+) -> Response:
     """Search conditions, symptoms, causes and treatments, best match first, tolerant of typos."""
     offset = offset_of(cursor)
     kinds = [entry.value for entry in dict.fromkeys(type)]
-    page = await db.run(search_page, q, kinds=kinds, limit=limit, offset=offset)
-    set_next_link(request, response, page.next_cursor)
-    return page
+    body, cursor_after = await db.run(encoded_search_page, q, kinds=kinds, limit=limit, offset=offset)
+    return json_response(body, headers=next_link(request, cursor_after))
+
+
+def encoded_search_page(
+    session: Session, q: str, *, kinds: list[str], limit: int, offset: int
+) -> tuple[bytes, str | None]:
+    page = search_page(session, q, kinds=kinds, limit=limit, offset=offset)
+    return json_bytes(page), page.next_cursor
 
 
 def search_page(session: Session, q: str, *, kinds: list[str], limit: int, offset: int) -> SearchPage:
@@ -83,13 +89,21 @@ async def suggest(
         str, Query(min_length=1, max_length=100, description="What the user has typed so far.", examples=["lum"])
     ],
     limit: Annotated[int, Query(ge=1, le=20, description="At most this many suggestions.")] = 8,
-) -> SuggestionList:
+) -> Response:
     """Suggest names and aliases that start with what was typed (at any word), best first."""
-    found = await db.run(search_queries.suggest, q, limit=limit)
-    return SuggestionList(
-        query=q,
-        items=[
-            Suggestion(type=s.kind, slug=s.slug, name=s.name, label=s.label, href=presenters.entry_href(s.kind, s.slug))
-            for s in found
-        ],
+    return json_response(await db.run(encoded_suggestions, q, limit=limit))
+
+
+def encoded_suggestions(session: Session, q: str, *, limit: int) -> bytes:
+    found = search_queries.suggest(session, q, limit=limit)
+    return json_bytes(
+        SuggestionList(
+            query=q,
+            items=[
+                Suggestion(
+                    type=s.kind, slug=s.slug, name=s.name, label=s.label, href=presenters.entry_href(s.kind, s.slug)
+                )
+                for s in found
+            ],
+        )
     )
