@@ -115,8 +115,7 @@ bench/.venv/.installed: bench/requirements.lock | $(UV)
 wrk:
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 
-# Datasette (the old bar for search) only with BENCH_DATASETTE=1; `make bench` always compares a row with it.
-bench-search: install wrk $(if $(filter 1,$(BENCH_DATASETTE)),bench/.venv/.installed)
+bench-search: install wrk
 	$(BIN)/python bench/search.py
 
 bench: install wrk bench/.venv/.installed

@@ -10,8 +10,8 @@ For each library size, in one run:
 - the engine ceiling: the same queries through the query functions alone, in process, one thread
   (bench/engine.py), and ours-over-HTTP / engine: what the framework costs.
 Then the goals of issue 14, each marked met or not. BENCH_SIZES and BENCH_SECONDS change sizes and durations;
-BENCH_DATASETTE=1 adds Datasette's `_search` (the old bar) on the same file; BENCH_SEED=1 appends the seeding
-rows of bench/seeding.py when it exists.
+BENCH_SEED=1 appends the seeding rows of bench/seeding.py when it exists. (Datasette's `_search`, the bar of
+issue 4, ran over the FTS5 table the search engine no longer has.)
 
 bench/endpoints.py and bench/robustness.py (`make bench`) import the helpers here and the small fixed sample
 (QUERIES, PREFIXES, SYMPTOM_SETS).
@@ -30,7 +30,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
@@ -45,7 +44,6 @@ PYTHON = Path(sys.executable)
 DATASETTE = ROOT / ".venv" / "bin" / "datasette"
 SIZES = tuple(int(size) for size in os.environ.get("BENCH_SIZES", "10000,100000").split(","))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
-WITH_DATASETTE = os.environ.get("BENCH_DATASETTE") == "1"
 WITH_SEEDING = os.environ.get("BENCH_SEED") == "1"
 CONNECTIONS = 32
 # Requests/s no endpoint of ours can reach (the bare app does ~6,000-13,000 here): each run's list holds this
@@ -196,7 +194,7 @@ class Endpoint:
 
 @dataclass(frozen=True)
 class Row:
-    endpoint: str  # "bare ASGI", "search", "suggest", "match", "search (Datasette _search)"
+    endpoint: str  # "bare ASGI", "search", "suggest", "match"
     mode: str  # "-c32", "-c1" or "engine"
     size: int
     rps: float
@@ -304,9 +302,6 @@ def bench(size: int, out: Callable[[str], object]) -> list[Row]:
     for kind in kinds:
         found = engine.ceiling(path, kind.once, kind.slices()[1], SECONDS)
         rows.append(Row(kind.name, "engine", size, found.rate, failures=found.unknown, sent=found.queries))
-
-    if WITH_DATASETTE:
-        rows.append(datasette_row(size, path, kinds[0].slices()[1]))
     return rows
 
 
@@ -316,23 +311,6 @@ def anchor_rows(size: int, base: str) -> list[Row]:
         r = load(f"bare ASGI {mode}", size, base, ["/"], connections=connections)
         rows.append(Row("bare ASGI", mode, size, r.rps, r.p50, r.p99, r.failures, r.requests))
     return rows
-
-
-def datasette_row(size: int, path: Path, queries: Sequence[str]) -> Row:
-    """The old bar: Datasette's `_search` on the index table, if the database still has one (opt-in)."""
-    if not DATASETTE.exists():
-        raise SystemExit("BENCH_DATASETTE=1 needs bench/.venv: run `make bench-search BENCH_DATASETTE=1`")
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    # Its default 1 s SQL time limit fails its slowest searches: give it 10 s; facet suggestions off.
-    command = [str(DATASETTE), "serve", "--immutable", str(path), "--host", "127.0.0.1", "--port", str(port)]
-    command += ["--setting", "sql_time_limit_ms", "10000", "--setting", "suggest_facets", "off"]
-
-    def to_path(query: str) -> str:
-        return f"/{path.stem}/search_fts.json?_search={quote(query)}&_size=10&_shape=objects"
-
-    with serving(command, {}, f"{base}/-/versions.json"):
-        return wrk_row("search (Datasette _search)", "-c32", size, base, queries, to_path)
 
 
 def report(rows: list[Row], out: Callable[[str], object]) -> None:
@@ -370,7 +348,7 @@ def report(rows: list[Row], out: Callable[[str], object]) -> None:
 
 def _order(row: Row) -> tuple[int, int]:
     modes = {"-c32": 0, "-c1": 1, "engine": 2}
-    names = ["bare ASGI", "search", "suggest", "match", "search (Datasette _search)"]
+    names = ["bare ASGI", "search", "suggest", "match"]
     return modes[row.mode], names.index(row.endpoint)
 
 

@@ -46,17 +46,36 @@ def _weights(postings: Postings, symptom_ids: list[int]) -> dict[int, float]:
 
 
 def _best(postings: Postings, weights: dict[int, float], *, limit: int) -> list[tuple[int, float]]:
-    """The `limit` best (condition id, covered weight): most weight first, then fewest symptoms, then id."""
-    covered = np.zeros(len(postings.symptom_counts), dtype=np.float64)
-    for symptom_id, weight in weights.items():
-        covered[postings.of(symptom_id)] += weight
-    candidates = np.flatnonzero(covered)
-    if len(candidates) > limit:
-        # Only those that can be among the best need the full ordering: every tie of the limit-th weight.
-        threshold = np.partition(covered[candidates], len(candidates) - limit)[len(candidates) - limit]
-        candidates = candidates[covered[candidates] >= threshold]
-    order = np.lexsort((candidates, postings.symptom_counts[candidates], -covered[candidates]))[:limit]
-    return [(int(candidates[i]), float(covered[candidates[i]])) for i in order]
+    """The `limit` best (condition id, covered weight): most weight first, then fewest symptoms, then id.
+
+    Each condition gets a bit mask of the given symptoms it lists; there are at most 2^k masks for k given
+    symptoms, so conditions are taken a whole weight at a time, best weight first, and only the tied group
+    that fills the page is ordered (by symptom count and id, partitioned rather than sorted)."""
+    given = sorted(weights)
+    size = len(postings.symptom_counts)
+    masks = np.zeros(size, dtype=np.int64)
+    for bit, symptom_id in enumerate(given):
+        masks[postings.of(symptom_id)] |= 1 << bit
+    present = np.flatnonzero(np.bincount(masks, minlength=1 << len(given)))
+    by_weight: dict[float, list[int]] = defaultdict(list)
+    for mask in present[present > 0].tolist():
+        # Summed in one order, so equal sets of weights give equal floats.
+        by_weight[sum(weights[s] for bit, s in enumerate(given) if mask >> bit & 1)].append(mask)
+    best: list[tuple[int, float]] = []
+    for weight in sorted(by_weight, reverse=True):
+        tied_masks = by_weight[weight]
+        if len(tied_masks) == 1:
+            tied = np.flatnonzero(masks == tied_masks[0])
+        else:
+            tied = np.flatnonzero(np.isin(masks, tied_masks))
+        keys = postings.symptom_counts[tied].astype(np.int64) * size + tied
+        wanted = limit - len(best)
+        if len(keys) > wanted:
+            keys = np.partition(keys, wanted - 1)[:wanted]
+        best += [(int(key % size), weight) for key in np.sort(keys)]
+        if len(best) == limit:
+            break
+    return best
 
 
 def rank_conditions(session: Session, symptom_ids: list[int], *, limit: int) -> list[RankedCondition]:
@@ -67,15 +86,16 @@ def rank_conditions(session: Session, symptom_ids: list[int], *, limit: int) -> 
     if not best:
         return []
     ids = [condition_id for condition_id, _ in best]
-    symptoms_of: dict[int, list[Symptom]] = defaultdict(list)
-    rows = session.exec(
-        select(col(ConditionSymptom.condition_id), Symptom)
-        .join(Symptom, col(Symptom.id) == col(ConditionSymptom.symptom_id))
+    # The links first, as plain ids; then each symptom once (they are shared by many of these conditions).
+    links = session.exec(
+        select(col(ConditionSymptom.condition_id), col(ConditionSymptom.symptom_id))
         .where(col(ConditionSymptom.condition_id).in_(ids), _IS_SYMPTOM)
         .order_by(col(ConditionSymptom.position), col(ConditionSymptom.term_position))
-    )
-    for condition_id, symptom in rows:
-        symptoms_of[condition_id].append(symptom)
+    ).all()
+    symptoms = {s.id: s for s in session.exec(select(Symptom).where(col(Symptom.id).in_({sid for _, sid in links})))}
+    symptoms_of: dict[int, list[Symptom]] = defaultdict(list)
+    for condition_id, symptom_id in links:
+        symptoms_of[condition_id].append(symptoms[symptom_id])
     given = set(symptom_ids)
     conditions = {c.id: c for c in session.exec(select(Condition).where(col(Condition.id).in_(ids)))}
     return [
