@@ -3,9 +3,10 @@
 uvicorn answers a request it cannot parse (malformed, or headers too large) itself, before any app code runs,
 as `text/plain`. `ProblemH11Protocol` words that answer as a problem like every other error.
 
-It also turns Nagle's algorithm off on every connection. asyncio does that only for sockets created with
-`IPPROTO_TCP`; the socket uvicorn binds for several workers has protocol 0, so with `WORKERS=2` every small
-response waited ~40 ms for a delayed ACK, and two workers served 10x less than one.
+It also sends each response in one write (`WholeWrites`) and turns Nagle's algorithm off on every connection.
+asyncio does that only for sockets created with `IPPROTO_TCP`; the socket uvicorn binds for several workers has
+protocol 0, so with `WORKERS=2` every small response waited ~40 ms for a delayed ACK, and two workers served
+10x less than one.
 """
 
 import asyncio
@@ -29,12 +30,49 @@ WORKER_START_SECONDS = 60
 MAX_HEADER_BYTES = 16 * 1024  # a request line plus headers beyond this are refused with a problem
 
 
+class WholeWrites:
+    """A transport that sends what is written in one turn of the event loop as one write.
+
+    uvicorn writes a response's head, body and end separately. A replica killed between those writes left a
+    proxy holding a head without its body, which it cannot retry elsewhere (the client got a truncated answer);
+    sent whole, a response is either out or not started, and nginx retries the latter on another replica."""
+
+    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
+        self._transport = transport
+        self._loop = loop
+        self._pending: list[bytes] = []
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        if not self._pending:
+            self._loop.call_soon(self._flush)
+        self._pending.append(bytes(data))
+
+    def _flush(self) -> None:
+        if self._pending and not self._transport.is_closing():
+            self._transport.write(b"".join(self._pending))
+        self._pending.clear()
+
+    def close(self) -> None:
+        self._flush()
+        self._transport.close()
+
+    def abort(self) -> None:
+        self._pending.clear()
+        self._transport.abort()
+
+    def get_write_buffer_size(self) -> int:
+        return self._transport.get_write_buffer_size() + sum(map(len, self._pending))
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._transport, name)
+
+
 class ProblemH11Protocol(H11Protocol):
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         connection = transport.get_extra_info("socket")
         if connection is not None and connection.family in (socket.AF_INET, socket.AF_INET6):
             connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        super().connection_made(transport)
+        super().connection_made(WholeWrites(transport, asyncio.get_running_loop()))  # type: ignore[arg-type]
 
     def send_400_response(self, msg: str) -> None:
         del msg  # uvicorn's wording; ours says what to do
