@@ -70,6 +70,7 @@ def seed(
         typer.echo(f"change log: {report.logged_changes} entries changed")
     if report.search_documents is not None:
         typer.echo(f"search index: rebuilt with {report.search_documents} documents")
+    typer.echo("      time: " + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in report.seconds.items()))
     typer.echo("seed: done." if report.changed else "seed: nothing to change.")
 
 
