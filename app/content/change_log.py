@@ -26,10 +26,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, delete, insert, literal, select, update
+from sqlalchemy import Select, delete, literal, select, update
 from sqlmodel import Session, col
 
-from app.content.writer import Applied, Plan, chunks
+from app.content.bulk import chunks, insert_rows
+from app.content.writer import Applied, Plan
 from app.models import (
     Cause,
     Change,
@@ -45,6 +46,7 @@ from app.models import (
 )
 from app.models import public as api
 from app.models.base import EntryType
+from app.queries import condition_rows
 from app.queries import conditions as condition_queries
 from app.queries import vocabulary as vocabulary_queries
 from app.representation import library as representation
@@ -65,7 +67,7 @@ TERM_SHOWN = {
     "cause": frozenset(api.CauseRef.model_fields) - {"href"},
     "treatment": frozenset(api.TreatmentRef.model_fields) - {"href"},
 }
-_REPRESENTATION_MODULES = (representation, presenters, api, condition_queries, vocabulary_queries)
+_REPRESENTATION_MODULES = (representation, presenters, api, condition_queries, condition_rows, vocabulary_queries)
 
 
 @lru_cache(maxsize=1)
@@ -206,11 +208,11 @@ def log_changes(session: Session, now: datetime, reach: Reach | None) -> list[tu
     upserted = sorted(key for key, digest in current.items() if stored.get(key) != digest)
     deleted = sorted(key for key in stored if key not in current)
     changes = [(key, "upsert") for key in upserted] + [(key, "delete") for key in deleted]
-    if changes:
-        session.execute(
-            insert(Change),
-            [{"kind": kind, "slug": slug, "action": action, "changed_at": now} for (kind, slug), action in changes],
-        )
+    insert_rows(
+        session,
+        Change,
+        [{"kind": kind, "slug": slug, "action": action, "changed_at": now} for (kind, slug), action in changes],
+    )
     _store(session, {key: current[key] for key in upserted}, deleted)
     if marker is None or marker.version != representation_version():
         session.merge(ReferenceData(name=NAME, version=representation_version()))
@@ -238,7 +240,4 @@ def _store(session: Session, digests: dict[Key, str], deleted: Sequence[Key]) ->
     for kind, slugs in _by_kind([*digests, *deleted]).items():
         for batch in chunks(sorted(slugs)):
             session.execute(delete(EntryState).where(col(EntryState.kind) == kind, col(EntryState.slug).in_(batch)))
-    if digests:
-        session.execute(
-            insert(EntryState), [{"kind": kind, "slug": slug, "digest": d} for (kind, slug), d in digests.items()]
-        )
+    insert_rows(session, EntryState, [{"kind": kind, "slug": slug, "digest": d} for (kind, slug), d in digests.items()])

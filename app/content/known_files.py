@@ -23,10 +23,11 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, delete, select
 from sqlmodel import Session, col
 
 from app.content import markdown_body, parser, schema, slugs, validation, yaml_lines
+from app.content.bulk import chunks, insert_rows
 from app.content.parser import ConditionFile, FrontLinks, ItemTerms
 from app.content.schema import CodeIn
 from app.models import Condition, ContentFile, ReferenceData
@@ -95,15 +96,9 @@ def store(session: Session, root: Path, files: Iterable[ConditionFile], digests:
         if not file.known and file.slug is not None and file.sha256 is not None
     ]
     replaced = [row["path"] for row in rows if row["path"] in stored]
-    for paths in _chunks(gone + replaced):
+    for paths in chunks(gone + replaced):
         session.execute(delete(ContentFile).where(col(ContentFile.path).in_(paths)))
-    if rows:
-        session.execute(insert(ContentFile), rows)
-
-
-def _chunks(items: list[str], size: int = 10_000) -> Iterable[list[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+    insert_rows(session, ContentFile, rows)
 
 
 def summarize(file: ConditionFile) -> str:

@@ -9,14 +9,15 @@ bulk, a statement per table, not one ORM object at a time: a first seed writes ~
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
 from sqlmodel import Session, col
 
+from app.content.bulk import chunks, insert_rows
 from app.content.library import Library
 from app.content.parser import ParsedCondition, ParsedTerm
 from app.content.schema import CauseIn, ConditionDocument, TermIn
@@ -48,14 +49,6 @@ CHILD_TABLES = (
     ConditionCode,
     ConditionRelated,
 )
-# SQLite allows 32,766 parameters in a statement: lists of ids are bound in chunks well below that.
-CHUNK = 10_000
-ItemT = TypeVar("ItemT")
-
-
-def chunks(items: Sequence[ItemT], size: int = CHUNK) -> Iterator[Sequence[ItemT]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 @dataclass
@@ -231,11 +224,8 @@ def apply(session: Session, plan: Plan, now: datetime) -> Applied:
         session.execute(delete(Condition).where(col(Condition.id).in_(ids)))
     created = [write for write in plan.conditions if write.before is None]
     updated = [write for write in plan.conditions if write.before is not None]
-    if created:
-        session.execute(
-            insert(Condition),
-            [{**_condition_fields(w.parsed, w.digest, now), "created_at": now} for w in created],
-        )
+    new_rows = [{**_condition_fields(write.parsed, write.digest, now), "created_at": now} for write in created]
+    insert_rows(session, Condition, new_rows)
     if updated:
         session.execute(
             update(Condition),
@@ -260,8 +250,7 @@ def apply(session: Session, plan: Plan, now: datetime) -> Applied:
     for write, condition_id in zip(plan.conditions, written_ids, strict=True):
         _add_children(children, condition_id, write.parsed.document, term_ids, condition_ids)
     for table, rows in children.items():
-        if rows:
-            session.execute(insert(table), rows)
+        insert_rows(session, table, rows)
     for vocabulary in plan.vocabularies:
         for ids in chunks(list(vocabulary.deleted.values())):
             session.execute(delete(vocabulary.table).where(col(vocabulary.table.id).in_(ids)))
@@ -285,7 +274,7 @@ def _write_terms(session: Session, vocabulary: VocabularyPlan, condition_ids: Ma
     new = [row(write) for write in vocabulary.writes if write.before is None]
     changed = [{"id": ids[write.slug], **row(write)} for write in vocabulary.writes if write.before is not None]
     if new:
-        session.execute(insert(table), new)
+        insert_rows(session, table, new)
         ids = {slug: int(id) for slug, id in session.execute(select(col(table.slug), col(table.id)))}
     if changed:
         session.execute(update(table), changed)

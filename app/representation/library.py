@@ -11,11 +11,11 @@ from sqlmodel import Session, col, select
 
 from app.models import Condition
 from app.models.base import EntryType
-from app.queries import conditions, vocabulary
+from app.queries import condition_rows, conditions, vocabulary
 from app.representation import presenters
 
 Key = tuple[str, str]  # (kind, slug)
-BATCH = 500  # entries loaded at a time: bounded memory, and well under SQLite's limit on bound parameters
+BATCH = 2_000  # entries loaded at a time: bounded memory, and well under SQLite's limit on bound parameters
 _TERMS: tuple[tuple[vocabulary.Vocabulary, Callable[..., BaseModel]], ...] = (
     (vocabulary.SYMPTOMS, presenters.symptom_detail),
     (vocabulary.CAUSES, presenters.cause_detail),
@@ -42,7 +42,7 @@ def entry_records(
     condition_ids = _ids(session, Condition, None if only is None else only.get(EntryType.condition, ()))
     for batch in _batches(condition_ids):
         caused = conditions.can_lead_to_by_condition(session, ids=list(batch))
-        for condition in conditions.with_links(session, ids=list(batch)):
+        for condition in condition_rows.with_links(session, ids=batch):
             detail = presenters.condition_detail(condition, can_lead_to=caused.get(condition.id or 0, []))
             yield (EntryType.condition.value, condition.slug), detail
     for vocab, build in _TERMS:
