@@ -6,7 +6,7 @@ UV_VERSION := 0.13.9
 UV := .tools/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install run migrate seed serve test lint content-lint format typecheck lock clean bench bench-search wrk browser-deps client-deps readme-deps readme-examples deploy-deps
+.PHONY: install run migrate seed serve test lint content-lint format typecheck lock clean bench bench-search bench-seed wrk browser-deps client-deps readme-deps readme-examples deploy-deps
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -120,6 +120,10 @@ bench-search: install wrk
 
 bench: install wrk bench/.venv/.installed
 	$(BIN)/python bench/endpoints.py
+
+# Seeding 20,000 condition files: a first seed and re-seeds after small edits (see bench/README.md).
+bench-seed: install
+	$(BIN)/python bench/seeding.py
 
 lock: | $(UV)
 	$(UV) pip compile --quiet --generate-hashes --python-version 3.11 -o requirements.lock pyproject.toml

@@ -71,6 +71,7 @@ def seed(
     if report.search_documents is not None:
         how = "rebuilt with" if report.search_rebuilt else "updated:"
         typer.echo(f"search index: {how} {report.search_documents} documents")
+    typer.echo("      time: " + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in report.seconds.items()))
     typer.echo("seed: done." if report.changed else "seed: nothing to change.")
 
 

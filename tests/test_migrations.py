@@ -22,6 +22,7 @@ TABLES = {
     "condition_related",
     "condition_symptom",
     "condition_treatment",
+    "content_file",
     "entry_state",
     "faq",
     "icd10_code",

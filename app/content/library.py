@@ -4,13 +4,16 @@ Every file is read as far as it goes and every check runs on what could be read,
 problem. An entry with errors still exists: links to it are not reported too, its own error is the cause.
 """
 
-from collections.abc import Iterable
+import hashlib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from app.content import known_files
 from app.content.errors import ContentError, ContentErrors
 from app.content.icd10 import CodeSet
+from app.content.known_files import KnownFile
 from app.content.markdown_body import LIST_SECTIONS
 from app.content.near_duplicates import Name, near_duplicates
 from app.content.parser import (
@@ -19,7 +22,7 @@ from app.content.parser import (
     ParsedTerm,
     TermT,
     VocabularyFile,
-    read_condition,
+    parse_condition,
     read_vocabulary,
 )
 from app.content.schema import CauseIn, SymptomIn, TreatmentIn
@@ -31,10 +34,13 @@ VOCABULARY_DIR = "vocabulary"
 
 @dataclass(frozen=True)
 class Library:
-    conditions: list[ParsedCondition]
+    conditions: list[ParsedCondition]  # every condition, or with `known` files those whose files were parsed
     symptoms: list[ParsedTerm[SymptomIn]]
     causes: list[ParsedTerm[CauseIn]]
     treatments: list[ParsedTerm[TreatmentIn]]
+    # Conditions whose files are as the database was seeded from them: not parsed, their rows stay as they are.
+    unchanged_conditions: frozenset[str] = frozenset()
+    files: tuple[ConditionFile, ...] = ()  # every condition file as read, for the next seed's known files
 
 
 @dataclass(frozen=True)
@@ -61,27 +67,37 @@ class ContentFolder:
         return errors + [error for file in files for error in file.errors]
 
 
-def read_folder(root: Path) -> ContentFolder:
+def read_folder(root: Path, known: Mapping[str, KnownFile] | None = None) -> ContentFolder:
+    """Every file under `root`; a condition file whose bytes are `known` is taken from its summary, not parsed."""
+
     def vocabulary(name: str, model: type[TermT]) -> VocabularyFile[TermT]:
         path = root / VOCABULARY_DIR / name
         return read_vocabulary(path, model) if path.exists() else VocabularyFile(path, [])
 
+    def condition(path: Path) -> ConditionFile:
+        data = path.read_bytes()
+        seen = known.get(known_files.relative(root, path)) if known else None
+        if seen is not None and seen.sha256 == hashlib.sha256(data).hexdigest():
+            return known_files.as_file(path, seen)
+        return parse_condition(path, data)
+
     return ContentFolder(
         root=root,
         has_conditions_folder=(root / CONDITIONS_DIR).is_dir(),
-        conditions=[read_condition(path) for path in sorted((root / CONDITIONS_DIR).glob("*.md"))],
+        conditions=[condition(path) for path in sorted((root / CONDITIONS_DIR).glob("*.md"))],
         symptoms=vocabulary("symptoms.yaml", SymptomIn),
         causes=vocabulary("causes.yaml", CauseIn),
         treatments=vocabulary("treatments.yaml", TreatmentIn),
     )
 
 
-def load_library(root: Path, codes: CodeSet | None = None) -> Library:
+def load_library(root: Path, codes: CodeSet | None = None, *, known: Mapping[str, KnownFile] | None = None) -> Library:
     """Parse every file under `root` and check the links between them; raises ContentErrors on any error.
 
-    With `codes`, every ICD-10-CM code is also checked against the official code set.
+    With `codes`, every ICD-10-CM code is also checked against the official code set. Condition files whose
+    bytes are `known` (from the database being seeded) are not parsed again, but are checked against the others.
     """
-    folder = read_folder(root)
+    folder = read_folder(root, known)
     errors = folder.errors()
     errors += check_links(folder)
     errors += check_vocabulary_spelling(folder)
@@ -94,6 +110,8 @@ def load_library(root: Path, codes: CodeSet | None = None) -> Library:
         symptoms=folder.symptoms.terms,
         causes=folder.causes.terms,
         treatments=folder.treatments.terms,
+        unchanged_conditions=frozenset(file.slug for file in folder.conditions if file.known and file.slug),
+        files=tuple(folder.conditions),
     )
 
 
@@ -132,11 +150,11 @@ def check_links(folder: ContentFolder) -> list[ContentError]:
     condition_slugs = {file.slug for file in folder.conditions if file.slug is not None}
     known = {kind: {t.term.slug for t in vocabulary.terms} for kind, vocabulary in vocabularies.items()}
     for file in folder.conditions:
-        for key, section in file.sections.items():
+        for key, items in file.term_links.items():
             kind = LIST_SECTIONS[key]
             vocabulary = vocabularies[kind]
             used: set[str] = set()
-            for item in section.items:
+            for item in items:
                 for slug in item.terms:
                     # An unreadable file or an invalid entry is reported once, as itself, not at every link.
                     if slug not in known[kind] and vocabulary.readable and slug not in vocabulary.invalid:

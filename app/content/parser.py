@@ -4,6 +4,7 @@ A file is read as far as it goes: what is valid is kept beside the errors, so th
 run on it, and an editor sees every problem in one run rather than one layer at a time.
 """
 
+import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -52,6 +53,14 @@ _SLUG: TypeAdapter[str] = TypeAdapter(Slug)
 
 
 @dataclass(frozen=True)
+class ItemTerms:
+    """The vocabulary terms one list item of a page names, and the item's line."""
+
+    line: int
+    terms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class ConditionFile:
     """One condition file as far as it could be read: its errors, and what the checks across files need."""
 
@@ -59,12 +68,19 @@ class ConditionFile:
     errors: list[ContentError]
     slug: str | None = None  # claimed even when the file is invalid: links to it are not "unknown"
     links: FrontLinks = field(default_factory=FrontLinks)
-    sections: Mapping[str, Section] = field(default_factory=dict)  # the body's lists, when it could be read
+    # The terms each list section's items name, when the body could be read.
+    term_links: Mapping[str, tuple[ItemTerms, ...]] = field(default_factory=dict)
     lines: dict[Path_, int] = field(default_factory=dict)
     condition: ParsedCondition | None = None  # the whole file, when it has no errors
+    sha256: str | None = None  # of the file's bytes
+    known: bool = False  # unchanged since the database was seeded from it: taken from its summary, not parsed
 
     def line(self, *key: str | int) -> int:
         return self.lines.get(key, 1)
+
+
+def _term_links(sections: Mapping[str, Section]) -> dict[str, tuple[ItemTerms, ...]]:
+    return {key: tuple(ItemTerms(item.line, item.terms) for item in section.items) for key, section in sections.items()}
 
 
 @dataclass(frozen=True)
@@ -86,15 +102,29 @@ class VocabularyFile(Generic[TermT]):
 
 
 def _read_text(path: Path) -> str | ContentError:
+    return _decode(path, path.read_bytes())
+
+
+def _decode(path: Path, data: bytes) -> str | ContentError:
     try:
-        return path.read_text(encoding="utf-8")
+        # As Path.read_text does: universal newlines, so a file saved with CRLF parses (and counts lines) alike.
+        return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
     except UnicodeDecodeError as exc:
         return ContentError(path, 1, f"not UTF-8 text ({exc.reason})")
 
 
 def read_condition(path: Path) -> ConditionFile:
     """Parse and validate one condition file, collecting every problem found."""
-    text = _read_text(path)
+    return parse_condition(path, path.read_bytes())
+
+
+def parse_condition(path: Path, data: bytes) -> ConditionFile:
+    """Parse and validate the bytes of the condition file at `path`, collecting every problem found."""
+    return replace(_parse_condition(path, data), sha256=hashlib.sha256(data).hexdigest())
+
+
+def _parse_condition(path: Path, data: bytes) -> ConditionFile:
+    text = _decode(path, data)
     if isinstance(text, ContentError):
         return ConditionFile(path, [text])
     opening = _front_matter.FM_BOUNDARY.match(text) if _front_matter.FM_BOUNDARY else None
@@ -118,10 +148,11 @@ def read_condition(path: Path) -> ConditionFile:
     except YamlSyntaxError as exc:
         claimed = _SLUG_LINE.search(front_text)
         errors.append(ContentError(path, exc.line, exc.message))
-        return ConditionFile(path, errors, slug=claimed.group(1) if claimed else None, sections=body.sections)
+        slug = claimed.group(1) if claimed else None
+        return ConditionFile(path, errors, slug=slug, term_links=_term_links(body.sections))
     if not isinstance(data, dict):
         errors.append(ContentError(path, front_first_line, "the front matter must be a mapping of fields"))
-        return ConditionFile(path, errors, sections=body.sections)
+        return ConditionFile(path, errors, term_links=_term_links(body.sections))
 
     front, front_errors = validate(FrontMatter, data, path=path, lines=lines)
     errors += front_errors
@@ -131,7 +162,7 @@ def read_condition(path: Path) -> ConditionFile:
         errors,
         slug=slug if isinstance(slug, str) else None,
         links=_valid_links(data),
-        sections=body.sections,
+        term_links=_term_links(body.sections),
         lines=lines,
     )
     if errors or front is None:

@@ -5,6 +5,9 @@ from typing import Any
 import yaml
 
 Path_ = tuple[str | int, ...]
+# libyaml's parser when PyYAML was built with it: reading front matter is most of what parsing a page costs, and
+# PyYAML's own parser is ~15x slower.
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class YamlSyntaxError(Exception):
@@ -17,22 +20,36 @@ class YamlSyntaxError(Exception):
 def load_with_lines(text: str, first_line: int) -> tuple[Any, dict[Path_, int]]:
     """Parse `text` (which starts at file line `first_line`) into data and a map of key path -> file line."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = first_line + (mark.line if mark else 0)
-        message = f"invalid YAML: {exc.problem or exc.context}"
-        if exc.context and exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
-            # The mistake is often where the construct began (an unclosed bracket), not where it was noticed.
-            message += f" ({exc.context} started at line {first_line + exc.context_mark.line})"
-        raise YamlSyntaxError(line, message) from exc
-    except yaml.YAMLError as exc:
-        raise YamlSyntaxError(first_line, f"invalid YAML: {exc}") from exc
+        node, data = _parse(text, _FAST_LOADER)
+    except yaml.YAMLError:
+        # libyaml words its errors less precisely ("did not find expected ','" where PyYAML says what it got
+        # instead): an invalid file is parsed again by PyYAML for the message the editor reads.
+        try:
+            node, data = _parse(text, yaml.SafeLoader)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = first_line + (mark.line if mark else 0)
+            message = f"invalid YAML: {exc.problem or exc.context}"
+            if exc.context and exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
+                # The mistake is often where the construct began (an unclosed bracket), not where it was noticed.
+                message += f" ({exc.context} started at line {first_line + exc.context_mark.line})"
+            raise YamlSyntaxError(line, message) from exc
+        except yaml.YAMLError as exc:
+            raise YamlSyntaxError(first_line, f"invalid YAML: {exc}") from exc
     lines: dict[Path_, int] = {(): first_line}
     if node is not None:
         _record(node, (), lines, first_line)
     return data, lines
+
+
+def _parse(text: str, loader_class: Any) -> tuple[yaml.Node | None, Any]:
+    """The document's node tree and the data built from it, in one pass of the parser."""
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        return node, loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
 
 
 def _record(node: yaml.Node, path: Path_, lines: dict[Path_, int], first_line: int) -> None:

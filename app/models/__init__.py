@@ -13,6 +13,7 @@ from app.models.condition import (
     ConditionTreatment,
     Faq,
 )
+from app.models.content_files import ContentFile
 from app.models.search import SearchEngineFile, SearchWord
 from app.models.vocabulary import Cause, Symptom, Treatment
 
@@ -26,6 +27,7 @@ __all__ = [
     "ConditionRelated",
     "ConditionSymptom",
     "ConditionTreatment",
+    "ContentFile",
     "EntryState",
     "Faq",
     "Icd10Code",

@@ -1,16 +1,140 @@
 """Turns loaded rows into the API's read models. Only reads relationships the queries loaded eagerly."""
 
 from collections.abc import Callable, Sequence
+from datetime import date, datetime
 from itertools import groupby
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
-from app.models import Cause, Condition, Icd10Code, Symptom, SymptomSection, Treatment, TreatmentSection
+from app.models import Cause, Icd10Code, ReviewStatus, Symptom, SymptomSection, Treatment, TreatmentSection
 from app.models import public as api
 from app.models.base import EntryType
 from app.queries.vocabulary import Use
 
 RefT = TypeVar("RefT")
 ItemT = TypeVar("ItemT")
+
+
+# What the presenters read of a condition and its links: the ORM's objects (app/queries/conditions.py), or the
+# plain rows that app/queries/condition_rows.py loads many of at once.
+class Named(Protocol):
+    @property
+    def slug(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+
+
+class ConditionSummaryRow(Named, Protocol):
+    @property
+    def summary(self) -> str: ...
+    @property
+    def specialty(self) -> str: ...
+    @property
+    def body_area(self) -> str: ...
+
+
+class _LinkRow(Protocol):
+    @property
+    def position(self) -> int: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def note(self) -> str | None: ...
+
+
+class SymptomLinkRow(_LinkRow, Protocol):
+    @property
+    def section(self) -> SymptomSection: ...
+    @property
+    def symptom(self) -> Symptom: ...
+
+
+class CauseLinkRow(_LinkRow, Protocol):
+    @property
+    def cause(self) -> Cause: ...
+
+
+class TreatmentLinkRow(_LinkRow, Protocol):
+    @property
+    def section(self) -> TreatmentSection: ...
+    @property
+    def treatment(self) -> Treatment: ...
+
+
+class AliasRow(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+class FaqRow(Protocol):
+    @property
+    def question(self) -> str: ...
+    @property
+    def answer(self) -> str: ...
+
+
+class CodeRow(Protocol):
+    @property
+    def system(self) -> str: ...
+    @property
+    def code(self) -> str: ...
+    @property
+    def display(self) -> str: ...
+
+
+class RelatedRow(Protocol):
+    @property
+    def related(self) -> Named: ...
+
+
+class ConditionRow(ConditionSummaryRow, Protocol):
+    @property
+    def description(self) -> str: ...
+    @property
+    def duration_min_days(self) -> int | None: ...
+    @property
+    def duration_max_days(self) -> int | None: ...
+    @property
+    def duration_text(self) -> str | None: ...
+    @property
+    def causes_intro(self) -> str | None: ...
+    @property
+    def symptoms_intro(self) -> str | None: ...
+    @property
+    def treatments_intro(self) -> str | None: ...
+    @property
+    def self_care_intro(self) -> str | None: ...
+    @property
+    def editor_notes(self) -> Sequence[str]: ...
+    @property
+    def review_status(self) -> ReviewStatus: ...
+    @property
+    def last_reviewed(self) -> date: ...
+    @property
+    def next_review_due(self) -> date: ...
+    @property
+    def source_title(self) -> str: ...
+    @property
+    def source_url(self) -> str | None: ...
+    @property
+    def source_attribution(self) -> str: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def updated_at(self) -> datetime: ...
+    @property
+    def aliases(self) -> Sequence[AliasRow]: ...
+    @property
+    def symptom_links(self) -> Sequence[SymptomLinkRow]: ...
+    @property
+    def cause_links(self) -> Sequence[CauseLinkRow]: ...
+    @property
+    def treatment_links(self) -> Sequence[TreatmentLinkRow]: ...
+    @property
+    def faqs(self) -> Sequence[FaqRow]: ...
+    @property
+    def codes(self) -> Sequence[CodeRow]: ...
+    @property
+    def related_links(self) -> Sequence[RelatedRow]: ...
 
 
 API_PREFIX = "/v1"  # every href in a read model is a path of this version of the API
@@ -20,7 +144,7 @@ def condition_href(slug: str) -> str:
     return entry_href(EntryType.condition, slug)
 
 
-def condition_link(condition: Condition) -> api.Link:
+def condition_link(condition: Named) -> api.Link:
     return api.Link(slug=condition.slug, name=condition.name, href=condition_href(condition.slug))
 
 
@@ -57,7 +181,7 @@ def _items(
     return items
 
 
-def condition_summary(condition: Condition) -> api.ConditionSummary:
+def condition_summary(condition: ConditionSummaryRow) -> api.ConditionSummary:
     return api.ConditionSummary(
         slug=condition.slug,
         name=condition.name,
@@ -68,7 +192,7 @@ def condition_summary(condition: Condition) -> api.ConditionSummary:
     )
 
 
-def condition_detail(condition: Condition, *, can_lead_to: Sequence[Condition] = ()) -> api.ConditionDetail:
+def condition_detail(condition: ConditionRow, *, can_lead_to: Sequence[Named] = ()) -> api.ConditionDetail:
     treatments = [link for link in condition.treatment_links if link.section == TreatmentSection.treatment]
     self_care = [link for link in condition.treatment_links if link.section == TreatmentSection.self_care]
     symptoms = [link for link in condition.symptom_links if link.section == SymptomSection.symptom]
@@ -117,7 +241,7 @@ def condition_detail(condition: Condition, *, can_lead_to: Sequence[Condition] =
         source=api.Source(
             title=condition.source_title, url=condition.source_url, attribution=condition.source_attribution
         ),
-        editor_notes=condition.editor_notes,
+        editor_notes=list(condition.editor_notes),
         created_at=condition.created_at,
         updated_at=condition.updated_at,
     )
@@ -180,6 +304,10 @@ def code_ref(code: Icd10Code) -> api.CodeRef:
     return api.CodeRef(code=code.code, description=code.description)
 
 
+# By value, not `EntryType(kind)`: an enum lookup costs ~5 µs, and a condition's record has dozens of hrefs.
+_PLURALS = {kind.value: kind.plural for kind in EntryType}
+
+
 def entry_href(kind: str, slug: str) -> str:
     """The URL of any entry: `condition`, `symptom`, `cause` or `treatment`."""
-    return f"{API_PREFIX}/{EntryType(kind).plural}/{slug}"
+    return f"{API_PREFIX}/{_PLURALS[kind]}/{slug}"
