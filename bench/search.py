@@ -10,7 +10,7 @@ For each library size, in one run:
 - the engine ceiling: the same queries through the query functions alone, in process, one thread
   (bench/engine.py), and ours-over-HTTP / engine: what the framework costs.
 Then the goals of issue 14, each marked met or not. BENCH_SIZES and BENCH_SECONDS change sizes and durations;
-BENCH_SEED=1 appends the seeding rows of bench/seeding.py when it exists. (Datasette's `_search`, the bar of
+Then the seeding rows of bench/seeding.py (BENCH_SEED=0 leaves them out). (Datasette's `_search`, the bar of
 issue 4, ran over the FTS5 table the search engine no longer has.)
 
 bench/endpoints.py and bench/robustness.py (`make bench`) import the helpers here and the small fixed sample
@@ -44,7 +44,7 @@ PYTHON = Path(sys.executable)
 DATASETTE = ROOT / ".venv" / "bin" / "datasette"
 SIZES = tuple(int(size) for size in os.environ.get("BENCH_SIZES", "10000,100000").split(","))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
-WITH_SEEDING = os.environ.get("BENCH_SEED") == "1"
+WITH_SEEDING = os.environ.get("BENCH_SEED", "1") != "0"
 CONNECTIONS = 32
 # Requests/s no endpoint of ours can reach (the bare app does ~6,000-13,000 here): each run's list holds this
 # many seconds' worth, so no run comes back to its first query. A row says so if one ever does. Match, which
@@ -387,13 +387,12 @@ def goals(by: dict[tuple[str, str, int], Row], sizes: list[int], out: Callable[[
 
 
 def seeding_rows(out: Callable[[str], object]) -> None:
-    """The seeding benchmark's rows (bench/seeding.py, when it exists), with BENCH_SEED=1."""
-    if WITH_SEEDING and (ROOT / "seeding.py").exists():
+    """The seeding benchmark (bench/seeding.py: 20,000 content files, first seed and re-seeds); BENCH_SEED=0
+    leaves it out."""
+    if WITH_SEEDING:
         import seeding
 
-        out("\nseeding\n")
-        for row in seeding.rows():
-            out(f"  {row}\n")
+        out("\n" + seeding.format_rows(seeding.seed_rows()) + "\n")
 
 
 def main() -> None:
