@@ -12,6 +12,7 @@ A list item keeps the page's own words; Markdown links inside it name vocabulary
 with `Note:` is an editor's note on the item.
 """
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -231,18 +232,32 @@ class BodyParser:
             text_join(state)
         return inline.children or []
 
+    def inline_pieces(self, inline: Token) -> Iterator[tuple[str, str]]:
+        """The words ("text", words), link targets ("link", href) and HTML or images ("html", "") of an item."""
+        plain = plain_item(inline.content)
+        if plain is not None:
+            yield from plain
+            return
+        for child in self.inline_children(inline):
+            if child.type in ("text", "code_inline"):
+                yield "text", child.content
+            elif child.type == "softbreak":
+                yield "text", " "
+            elif child.type == "hardbreak":
+                yield "text", "\n"
+            elif child.type == "link_open":
+                yield "link", str(child.attrs.get("href", ""))
+            elif child.type in ("html_inline", "image"):
+                yield "html", ""
+
     def inline_text(self, inline: Token, scheme: str) -> tuple[str, list[str]]:
         parts: list[str] = []
         terms: list[str] = []
-        for child in self.inline_children(inline):
-            if child.type in ("text", "code_inline"):
-                parts.append(child.content)
-            elif child.type == "softbreak":
-                parts.append(" ")
-            elif child.type == "hardbreak":
-                parts.append("\n")
-            elif child.type == "link_open":
-                href = str(child.attrs.get("href", ""))
+        for kind, value in self.inline_pieces(inline):
+            if kind == "text":
+                parts.append(value)
+            elif kind == "link":
+                href = value
                 prefix, _, slug = href.partition(":")
                 if prefix not in ("symptom", "cause", "treatment"):
                     continue  # an ordinary web link: its words are kept, it names no term
@@ -254,6 +269,36 @@ class BodyParser:
                     self.error(inline, f"{scheme} '{slug}' is linked twice in one item")
                 else:
                     terms.append(slug)
-            elif child.type in ("html_inline", "image"):
+            else:
                 self.error(inline, "HTML and images are not allowed in list items")
         return "".join(parts).strip(), terms
+
+
+# Most list items are plain words and term links. Those are read with two regular expressions instead of
+# markdown-it's inline parser (a third of the time to read a page); an item with any other Markdown (emphasis,
+# code, escapes, entities, HTML, images, web links, a line ended by two spaces) is left to markdown-it. Both
+# give the same pieces: tests/content/test_markdown_body.py holds them to it on random items.
+_PLAIN_RUN = re.compile(r"[^\\`*_<>&!\[\]\n]+")
+# Destinations of unreserved URL characters only, which markdown-it's link normalization leaves as they are.
+_TERM_LINK = re.compile(r"\[([^\\`*_<>&!\[\]\n]*)\]\(((?:symptom|cause|treatment):[A-Za-z0-9._~-]*)\)")
+_SOFT_BREAK = re.compile(r" ?\n[ \t]*")  # markdown-it drops one space before a line break and the indent after it
+
+
+def plain_item(content: str) -> list[tuple[str, str]] | None:
+    """The pieces of an item written in plain words and term links, or None when it uses other Markdown."""
+    if "  \n" in content:  # a hard line break
+        return None
+    source = _SOFT_BREAK.sub(" ", content)
+    pieces: list[tuple[str, str]] = []
+    position = 0
+    while position < len(source):
+        match = _PLAIN_RUN.match(source, position)
+        if match is not None:
+            pieces.append(("text", match.group()))
+        else:
+            match = _TERM_LINK.match(source, position)
+            if match is None:
+                return None
+            pieces += [("link", match.group(2)), ("text", match.group(1))]
+        position = match.end()
+    return pieces
