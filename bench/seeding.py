@@ -82,10 +82,15 @@ def _run(cli: Path, env: dict[str, str], *args: str) -> SeedRun:
     result = subprocess.run([str(cli), *args], env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - started
     if result.returncode != 0:
-        raise RuntimeError(f"{cli.name} {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+        message = f"{cli} {' '.join(args)} exited with {result.returncode}:\n{result.stdout}\n{result.stderr}"
+        raise RuntimeError(message)
     line = _TIME_LINE.search(result.stdout)
     steps = {step.strip(): float(value) for step, value in _STEP.findall(line.group(1))} if line else {}
     return SeedRun(seconds, steps, result.stdout)
+
+
+def _progress(label: str, run: SeedRun) -> None:
+    sys.stderr.write(f"{label}: {run.seconds:.1f} s ({', '.join(f'{k} {v:.1f}' for k, v in run.steps.items())})\n")
 
 
 def _related(path: Path) -> list[str]:
@@ -151,6 +156,7 @@ def seed_rows(size: int = SIZE, *, runs: int = RUNS, cli: Path = CLI) -> list[Se
         symptoms.write_text(text.replace(old, new, 1), encoding="utf-8")
 
     first = SeedRow("(a) first seed, fresh database", [seed()])
+    _progress(first.label, first.runs[-1])
     edits: list[tuple[str, Callable[[int], None]]] = [
         ("(b) re-seed, nothing changed", lambda _: None),
         ("(c) one condition file's text changed", change_text),
@@ -162,6 +168,7 @@ def seed_rows(size: int = SIZE, *, runs: int = RUNS, cli: Path = CLI) -> list[Se
         for row, (_, apply_edit) in zip(rows[1:], edits, strict=True):
             apply_edit(run)
             row.runs.append(seed())
+            _progress(row.label, row.runs[-1])
     return rows
 
 
