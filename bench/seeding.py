@@ -8,8 +8,8 @@
     (e) re-seed after a symptom was renamed in the vocabulary (every page that lists it shows the new name)
 
 Seconds are wall time of the whole command (interpreter start to exit, ~4 s of it imports and the ICD-10-CM
-code set); the seed's own steps come from the line it prints. The search index is rebuilt whole whenever
-content changed (its own row): it is being replaced, so it is reported apart. `BENCH_SEED_SIZE` (default
+code set); the seed's own steps come from the line it prints, the search indexes' share among them (rebuilt
+whole on a first seed, updated for what changed on a re-seed). `BENCH_SEED_SIZE` (default
 20000) sets the folder's size, `BENCH_SEED_RUNS` (default 3) how often (b)-(e) are repeated (the median is
 shown), `BENCH_SEED_CLI` another `conditions-api` to time (an older checkout's, for a before/after).
 
