@@ -1,9 +1,11 @@
 """The official ICD-10-CM code set, from the `simple-icd-10-cm` package.
 
-Loading it costs ~3 s and ~190 MB, so only the seed and lint commands use it: seeding copies the table into
-the database, and the server answers code look-ups from SQLite.
+Loading it costs ~2-3 s and ~190 MB, so only the seed and lint commands use it, and only when they look a code
+up: seeding copies the table into the database (the server answers code look-ups from SQLite), and a re-seed
+whose changed files name no code does not load it at all.
 """
 
+import importlib
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,10 +19,20 @@ PACKAGE = "simple-icd-10-cm"
 LEAVES_SHOWN = 5  # of the codes under a category, in an error message
 
 
+@lru_cache(maxsize=1)
+def _module() -> ModuleType:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the package warns about its own deprecated internals on import
+        return importlib.import_module("simple_icd_10_cm")
+
+
 @dataclass(frozen=True)
 class CodeSet:
-    module: ModuleType
-    version: str
+    version: str  # the package's, known without loading it
+
+    @property
+    def module(self) -> ModuleType:
+        return _module()
 
     def problem(self, code: str) -> str | None:
         """Why `code` cannot be used on a condition, or None when it is a valid, billable (leaf) code."""
@@ -54,8 +66,5 @@ class CodeSet:
 
 @lru_cache(maxsize=1)
 def load_code_set() -> CodeSet:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # the package warns about its own deprecated internals on import
-        import simple_icd_10_cm
-
-    return CodeSet(module=simple_icd_10_cm, version=version(PACKAGE))
+    """The installed release; its codes are loaded on the first look-up."""
+    return CodeSet(version=version(PACKAGE))

@@ -6,8 +6,9 @@ terms each list item names, and their lines). The next seed takes a file whose b
 its summary joins the checks across files, which run on the whole library every time, and its condition's rows
 are left alone. A summary is trusted only when
 
-- the same parser made it (`PARSER_VERSION` hashes the sources that decide what a file parses to, and the
-  versions of the libraries they use): a new rule in the parser re-reads every file once;
+- the same parser made it (`parser_version` hashes the sources that decide what a file parses to, and the
+  versions of the libraries they use, ICD-10-CM's release among them): a new rule in the parser or a new code
+  set re-reads every file once;
 - the condition's row still holds the content the summary was made with (its `content_hash`), whatever wrote
   the row since.
 
@@ -26,7 +27,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, select
 from sqlmodel import Session, col
 
-from app.content import markdown_body, parser, schema, slugs, validation, yaml_lines
+from app.content import icd10, markdown_body, parser, schema, slugs, validation, yaml_lines
 from app.content.bulk import chunks, insert_rows
 from app.content.parser import ConditionFile, FrontLinks, ItemTerms
 from app.content.schema import CodeIn
@@ -37,7 +38,8 @@ from app.models import codes as model_codes
 NAME = "content_files"  # its row in reference_data holds the parser version the summaries were made by
 LINKED_KEYS = ("slug", "aliases", "codes", "related")  # the front matter keys the checks across files report at
 _PARSER_MODULES = (parser, markdown_body, schema, validation, yaml_lines, slugs, model_base, model_codes)
-_PARSER_PACKAGES = ("markdown-it-py", "PyYAML", "pydantic", "pydantic-core")
+# The code set too: a known file's codes are not checked again.
+_PARSER_PACKAGES = ("markdown-it-py", "PyYAML", "pydantic", "pydantic-core", icd10.PACKAGE)
 
 
 @lru_cache(maxsize=1)

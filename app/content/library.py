@@ -196,8 +196,12 @@ def check_links(folder: ContentFolder) -> list[ContentError]:
 
 
 def check_codes(folder: ContentFolder, codes: CodeSet) -> list[ContentError]:
+    """Every code of every parsed file (a known file's codes were checked against the same release: the release
+    is part of the parser version its summary was made by)."""
     errors = []
     for file in folder.conditions:
+        if file.known:
+            continue
         for index, code in file.links.codes.items():
             problem = codes.problem(code.code)
             if problem is not None:

@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, delete, func, insert
+from sqlalchemy import Engine, delete, func
 from sqlmodel import Session, select
 
 from app.content import change_log, known_files, search_index, writer
+from app.content.bulk import insert_rows
 from app.content.icd10 import CodeSet, load_code_set
 from app.content.library import Library, load_library
 from app.content.writer import Counts
@@ -168,6 +169,6 @@ def _sync_code_table(session: Session, codes: CodeSet) -> Counts:
         return Counts(unchanged=session.exec(select(func.count()).select_from(Icd10Code)).one())
     deleted = session.execute(delete(Icd10Code)).rowcount  # type: ignore[attr-defined]
     rows = [{"code": code, "description": text, "parent": parent} for code, text, parent in codes.rows()]
-    session.execute(insert(Icd10Code), rows)
+    insert_rows(session, Icd10Code, rows)
     session.merge(ReferenceData(name=Icd10Code.__tablename__, version=codes.version))
     return Counts(created=len(rows), deleted=int(deleted))

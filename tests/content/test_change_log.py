@@ -23,7 +23,7 @@ from app.queries import condition_rows, conditions
 from app.representation import presenters
 from tests.conftest import sqlite_url
 from tests.content.test_content_errors import replace_in
-from tests.content.test_seed import LUMBAR, content_dump, dump
+from tests.content.test_seed import LUMBAR, dump
 from tests.factories import write_condition
 
 Edit = Callable[[Path], None]
@@ -134,6 +134,12 @@ SCENARIOS: dict[str, tuple[list[Edit], set[tuple[str, str]]]] = {
 }
 
 
+def content(engine: Engine) -> list[str]:
+    """The database's rows but the search index's (its files differ from one build to the next)."""
+    search = re.compile(r"""INSERT INTO "(search_|reference_data" VALUES\('search)""")
+    return [line for line in dump(engine) if not search.match(line)]
+
+
 @pytest.fixture
 def twin_engines(seeded_template: Path, tmp_path: Path) -> Iterator[tuple[Engine, Engine]]:
     engines = []
@@ -158,7 +164,7 @@ def test_the_reach_logs_what_a_full_comparison_logs(
         logged = seed(reach, content_copy, now=when).logged
         full = seed(rebuild, content_copy, now=when, rebuild_log=True).logged
         assert logged == full
-        assert content_dump(reach) == content_dump(rebuild)  # rows, hashes, log and updated_at alike
+        assert content(reach) == content(rebuild)  # rows, hashes, log and updated_at alike
     assert expected <= {key for key, _ in logged}, logged
 
 

@@ -26,16 +26,6 @@ def dump(engine: Engine) -> list[str]:
         connection.close()
 
 
-def content_dump(engine: Engine) -> list[str]:
-    """`dump` without the search indexes' files and digest, which differ between two builds of the same
-    content (Tantivy names its segments at random): for comparing two databases seeded differently."""
-    return [
-        line
-        for line in dump(engine)
-        if not line.startswith('INSERT INTO "search_engine_file"') and "'search_engine'" not in line
-    ]
-
-
 def count(engine: Engine, sql: str) -> int:
     with engine.connect() as connection:
         return int(connection.exec_driver_sql(sql).scalar_one())
