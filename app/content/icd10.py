@@ -29,6 +29,8 @@ def _module() -> ModuleType:
 @dataclass(frozen=True)
 class CodeSet:
     version: str  # the package's, known without loading it
+    # Codes known to be billable without loading the package: a seeded database's copy of this release.
+    billable: frozenset[str] = frozenset()
 
     @property
     def module(self) -> ModuleType:
@@ -36,6 +38,8 @@ class CodeSet:
 
     def problem(self, code: str) -> str | None:
         """Why `code` cannot be used on a condition, or None when it is a valid, billable (leaf) code."""
+        if code in self.billable and ICD10_CODE_RE.match(code):
+            return None
         icd = self.module
         if not ICD10_CODE_RE.match(code) or not icd.is_valid_item(code):
             return f"{ICD10_SYSTEM} code '{code}' does not exist in the {self.version_label} release"

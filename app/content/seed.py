@@ -10,12 +10,12 @@ import gc
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, delete, func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.content import change_log, known_files, search_index, writer
 from app.content.bulk import insert_rows
@@ -68,10 +68,10 @@ def seed(engine: Engine, root: Path, *, now: datetime | None = None, rebuild_log
     """
     started = time.perf_counter()
     report = SeedReport()
-    codes = load_code_set()
     with _without_cycle_collection():
         with report.timing("read"), Session(engine) as session:
             known = known_files.read(session)
+            codes = with_billable_codes(session, load_code_set())
             library = load_library(root, codes, known=known)  # parsed before the write lock is taken
         with _writing(engine) as session:
             with report.timing("read"):
@@ -160,6 +160,18 @@ def _apply(
             report.search_rebuilt = True
             session.merge(ReferenceData(name=search_index.NAME, version=search_index.VERSION))
     return plan.digests
+
+
+def with_billable_codes(session: Session, codes: CodeSet) -> CodeSet:
+    """`codes` knowing the billable codes of the database's copy of its release, if it holds that release: a
+    re-seed then checks the codes of changed files without the ~2 s load of the package."""
+    marker = session.get(ReferenceData, Icd10Code.__tablename__)
+    if marker is None or marker.version != codes.version:
+        return codes
+    # A few categories share their code with the block above them ("P84"): their row is its own parent.
+    parents = select(col(Icd10Code.parent)).where(col(Icd10Code.parent) != col(Icd10Code.code))
+    leaves = session.exec(select(col(Icd10Code.code)).where(col(Icd10Code.code).not_in(parents)))
+    return replace(codes, billable=frozenset(leaves))
 
 
 def _sync_code_table(session: Session, codes: CodeSet) -> Counts:

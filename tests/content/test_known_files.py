@@ -12,7 +12,7 @@ from app.content import known_files
 from app.content.errors import ContentErrors
 from app.content.icd10 import load_code_set
 from app.content.library import load_library
-from app.content.seed import apply_library, seed
+from app.content.seed import apply_library, seed, with_billable_codes
 from tests.content.test_content_errors import line_of, replace_in
 from tests.content.test_seed import LUMBAR, count, dump
 
@@ -107,3 +107,13 @@ def test_a_bad_file_is_reported_once_changes_nothing_and_is_parsed_again(
     replace_in(path, "min_days: three", "min_days: 20")
     assert parsed(write_engine, content_copy) == {LUMBAR_SLUG}
     assert seed(write_engine, content_copy).counts["conditions"].updated == 1
+
+
+def test_the_billable_codes_a_database_holds_are_the_code_sets(write_engine: Engine) -> None:
+    """A re-seed checks codes against the database's copy of the release, without loading the package."""
+    with Session(write_engine) as session:
+        codes = with_billable_codes(session, load_code_set())
+    icd = codes.module
+    assert codes.billable == {code for code in icd.get_all_codes(True) if icd.is_leaf(code)}
+    assert codes.problem("M62.830") is None
+    assert "is a category" in str(codes.problem("M62.83"))
