@@ -48,6 +48,7 @@ class SeedRun:
     seconds: float  # wall time of the command
     steps: dict[str, float]  # the seed's own steps, as it printed them (empty for a CLI that prints none)
     output: str
+    exit_code: int = 0  # not 0: the command crashed after it said it was done
 
     @property
     def search_index(self) -> float:
@@ -94,11 +95,13 @@ def _run(cli: Path, env: dict[str, str], *args: str) -> SeedRun:
         raise RuntimeError(message)
     line = _TIME_LINE.search(result.stdout)
     steps = {step.strip(): float(value) for step, value in _STEP.findall(line.group(1))} if line else {}
-    return SeedRun(seconds, steps, result.stdout)
+    return SeedRun(seconds, steps, result.stdout, result.returncode)
 
 
 def _progress(label: str, run: SeedRun) -> None:
-    sys.stderr.write(f"{label}: {run.seconds:.1f} s ({', '.join(f'{k} {v:.1f}' for k, v in run.steps.items())})\n")
+    steps = ", ".join(f"{step} {seconds:.1f}" for step, seconds in run.steps.items())
+    crashed = f", then exited with {run.exit_code}" if run.exit_code else ""
+    sys.stderr.write(f"{label}: {run.seconds:.1f} s ({steps}){crashed}\n")
 
 
 def _related(path: Path) -> list[str]:
