@@ -1,19 +1,57 @@
-"""ICD-10-CM look-ups: a code's ancestry, and the conditions filed under it or its nearest coded ancestor."""
+"""Code look-ups: the conditions carrying a code of any system we hold; for ICD-10-CM, a code's ancestry and the
+conditions filed under it or its nearest coded ancestor."""
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from sqlalchemy import literal, select
 from sqlmodel import Session, col
 
 from app.models import Condition, ConditionCode, Icd10Code
+from app.models.code_systems import CodeSystem
 from app.models.codes import ICD10_CODE_RE, ICD10_SYSTEM
+
+
+class NamedCode(Protocol):
+    @property
+    def code(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class CarriedCode:
+    """A code known only from the conditions that carry it (SNOMED CT: no release may be redistributed), named
+    with the editor's display."""
+
+    code: str
+    description: str
 
 
 @dataclass(frozen=True)
 class CodeMatch:
-    code: Icd10Code  # the code asked for
-    matched: Icd10Code | None  # the code, or nearest ancestor, under which conditions are coded; None if none
+    code: NamedCode  # the code asked for
+    matched: NamedCode | None  # the code, or nearest ancestor, under which conditions are coded; None if none
     conditions: list[Condition]
+
+
+def conditions_for(session: Session, system: CodeSystem, code: str) -> CodeMatch | None:
+    """The conditions for a code in its stored form (the system's `parse` gives it), or None when the code is
+    unknown: not in the ICD-10-CM release, or, for the systems known only from content, carried by no condition.
+    """
+    if system is CodeSystem.ICD10:
+        return conditions_for_code(session, code=code)
+    statement = (
+        select(col(ConditionCode.display), Condition)
+        .join(Condition, col(Condition.id) == col(ConditionCode.condition_id))
+        .where(col(ConditionCode.system) == system.label, col(ConditionCode.code) == code)
+        .order_by(col(Condition.name), col(Condition.slug))
+    )
+    rows = list(session.execute(statement))
+    if not rows:
+        return None
+    named = CarriedCode(code=code, description=rows[0][0])
+    return CodeMatch(code=named, matched=named, conditions=[condition for _, condition in rows])
 
 
 MAX_DEPTH = 10  # code, its subcategories, category, block, chapter: ICD-10-CM nests 7 deep at most

@@ -5,9 +5,10 @@ from datetime import date, datetime
 from itertools import groupby
 from typing import Protocol, TypeVar
 
-from app.models import Cause, Icd10Code, ReviewStatus, Symptom, SymptomSection, Treatment, TreatmentSection
+from app.models import Cause, ReviewStatus, Symptom, SymptomSection, Treatment, TreatmentSection
 from app.models import public as api
 from app.models.base import EntryType
+from app.queries.codes import NamedCode
 from app.queries.vocabulary import Use
 
 RefT = TypeVar("RefT")
@@ -300,7 +301,7 @@ def treatment_detail(treatment: Treatment, *, conditions: list[api.ConditionUse]
     return _term_detail(api.TreatmentDetail, treatment_summary(treatment), treatment, conditions)
 
 
-def code_ref(code: Icd10Code) -> api.CodeRef:
+def code_ref(code: NamedCode) -> api.CodeRef:
     return api.CodeRef(code=code.code, description=code.description)
 
 
