@@ -7,6 +7,7 @@ from fastapi.responses import JSONResponse
 
 from app.core.errors import DatabaseUnavailable, InvalidParam, UnknownReference, clipped, problem_response
 from app.models.base import EntryType
+from app.models.code_systems import CodeSystem
 from app.queries.references import UnknownReferences
 from app.queries.search_engine import NoSearchIndex
 from app.representation.presenters import API_PREFIX
@@ -16,13 +17,17 @@ logger = logging.getLogger(__name__)
 # Where a client can see the valid values of each kind of reference.
 _LISTED_AT = {
     **{kind.value: f"GET {API_PREFIX}/{kind.plural}" for kind in EntryType},
-    "icd10": f"GET {API_PREFIX}/codes/icd10/{{code}}",
+    **{system.value: f"GET {API_PREFIX}/codes/{system.value}/{{code}}" for system in CodeSystem},
 }
 
 
 def _reason(kind: str, value: str) -> str:
     if kind == "icd10":
         return f"'{clipped(value)}' is not in the ICD-10-CM code set this server holds"
+    if kind == CodeSystem.SNOMED.value:
+        return f"'{clipped(value)}' is not a SNOMED CT concept id: {CodeSystem.SNOMED.spec.shape}"
+    if kind in CodeSystem.__members__.values():
+        return f"'{clipped(value)}' is not in the {CodeSystem(kind).label} release this server holds"
     return f"no {kind} is named '{clipped(value)}'"
 
 

@@ -8,6 +8,7 @@ from pydantic import StringConstraints
 
 from app.core.errors import explain_pattern
 from app.models.base import SLUG_PATTERN
+from app.models.code_systems import CodeSystem
 from app.models.codes import ICD10_SHAPE, ICD10_WRITTEN_PATTERN
 
 SLUG_MAX_LENGTH = 120
@@ -16,6 +17,19 @@ explain_pattern(SLUG_PATTERN, lambda value: f"'{value}' is not a slug (lowercase
 ICD10_PATTERN = explain_pattern(
     ICD10_WRITTEN_PATTERN, lambda value: f"'{value}' is not shaped like an ICD-10-CM code: {ICD10_SHAPE}"
 )
+
+
+def _code_pattern(system: CodeSystem) -> str:
+    spec = system.spec
+    return explain_pattern(
+        spec.written_pattern, lambda value: f"'{value}' is not shaped like a {spec.label} id: {spec.shape}"
+    )
+
+
+CODE_PATTERNS = {
+    CodeSystem.ICD10: ICD10_PATTERN,
+    **{system: _code_pattern(system) for system in (CodeSystem.SNOMED, CodeSystem.MONDO, CodeSystem.HPO)},
+}
 
 
 def comma_list_pattern(names: Iterable[str]) -> str:

@@ -27,19 +27,39 @@ from typing import Any
 from sqlalchemy import Connection, delete, select
 from sqlmodel import Session, col
 
-from app.content import icd10, markdown_body, parser, schema, slugs, validation, yaml_lines
+from app.content import icd10, markdown_body, ontologies, parser, schema, slugs, validation, yaml_lines
 from app.content.bulk import chunks, insert_rows
 from app.content.parser import ConditionFile, FrontLinks, ItemTerms
 from app.content.schema import CodeIn
 from app.models import Condition, ContentFile, ReferenceData
 from app.models import base as model_base
+from app.models import code_systems as model_code_systems
 from app.models import codes as model_codes
 
 NAME = "content_files"  # its row in reference_data holds the parser version the summaries were made by
 LINKED_KEYS = ("slug", "aliases", "codes", "related")  # the front matter keys the checks across files report at
-_PARSER_MODULES = (parser, markdown_body, schema, validation, yaml_lines, slugs, model_base, model_codes)
+_PARSER_MODULES = (
+    parser,
+    markdown_body,
+    schema,
+    validation,
+    yaml_lines,
+    slugs,
+    model_base,
+    model_codes,
+    model_code_systems,
+)
 # The code set too: a known file's codes are not checked again.
-_PARSER_PACKAGES = ("markdown-it-py", "PyYAML", "pydantic", "pydantic-core", icd10.PACKAGE)
+_PARSER_PACKAGES = (
+    "markdown-it-py",
+    "PyYAML",
+    "pydantic",
+    "pydantic-core",
+    "python-stdnum",
+    icd10.PACKAGE,
+    ontologies.HPO_PACKAGE,
+    ontologies.MONDO_PACKAGE,
+)
 
 
 @lru_cache(maxsize=1)

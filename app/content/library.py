@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.content import known_files
+from app.content import known_files, ontologies
 from app.content.errors import ContentError, ContentErrors
 from app.content.icd10 import CodeSet
 from app.content.known_files import KnownFile
@@ -27,6 +27,8 @@ from app.content.parser import (
 )
 from app.content.schema import CauseIn, SymptomIn, TreatmentIn
 from app.content.slugs import slugify
+from app.models.code_systems import CodeSystem, MappingMatch
+from app.models.codes import ICD10_SYSTEM
 
 CONDITIONS_DIR = "conditions"
 VOCABULARY_DIR = "vocabulary"
@@ -196,16 +198,68 @@ def check_links(folder: ContentFolder) -> list[ContentError]:
 
 
 def check_codes(folder: ContentFolder, codes: CodeSet) -> list[ContentError]:
-    """Every code of every parsed file (a known file's codes were checked against the same release: the release
-    is part of the parser version its summary was made by)."""
+    """Every code of every parsed file against its release (a known file's codes were checked against the same
+    releases: they are part of the parser version its summary was made by), and every symptom's HPO id.
+
+    SNOMED CT ids were checked for shape and check digit when the file was read: no release may be shipped."""
     errors = []
     for file in folder.conditions:
         if file.known:
             continue
         for index, code in file.links.codes.items():
-            problem = codes.problem(code.code)
+            if code.system == ICD10_SYSTEM:
+                problem = codes.problem(code.code)
+            elif code.system == CodeSystem.MONDO.label:
+                problem = _ontology_problem(ontologies.mondo(), code.code, code.display)
+            else:
+                continue
             if problem is not None:
                 errors.append(ContentError(file.path, file.line("codes", index, "code"), problem))
+    for symptom in folder.symptoms.terms:
+        if symptom.term.hpo is not None:
+            problem = ontologies.hpo().problem(symptom.term.hpo)
+            if problem is not None:
+                errors.append(ContentError(symptom.path, symptom.line, f"symptom '{symptom.term.slug}': {problem}"))
+    return errors + check_lay_terms(folder)
+
+
+def _ontology_problem(release: ontologies.Ontology, code: str, display: str | None) -> str | None:
+    problem = release.problem(code)
+    if problem is None and display is not None and display.casefold() != release.terms[code].label.casefold():
+        label = release.terms[code].label
+        return f"display '{display}' is not the label of {code} in {release.label}: '{label}' (or leave it out)"
+    return problem
+
+
+def lay_terms(symptom: SymptomIn) -> list[str]:
+    """HPO's layperson synonyms for the symptom's term, verbatim (shown attributed, even where the editor lists
+    the same word); only for an exact match."""
+    if symptom.hpo is None or symptom.hpo_match is not MappingMatch.exact:
+        return []
+    term = ontologies.hpo().terms.get(symptom.hpo)
+    return list(term.lay_synonyms) if term else []
+
+
+def check_lay_terms(folder: ContentFolder) -> list[ContentError]:
+    """Names stay unique once HPO's lay words join the aliases: a lay word of one symptom may not name another
+    (a near spelling is allowed: HPO's words are kept as HPO writes them)."""
+    owners: dict[str, str] = {}
+    for parsed in folder.symptoms.terms:
+        for name in (parsed.term.name, *parsed.term.aliases):
+            owners.setdefault(name.casefold(), parsed.term.slug)
+    errors = []
+    for parsed in folder.symptoms.terms:
+        for lay in lay_terms(parsed.term):
+            owner = owners.setdefault(lay.casefold(), parsed.term.slug)
+            if owner != parsed.term.slug:
+                errors.append(
+                    ContentError(
+                        parsed.path,
+                        parsed.line,
+                        f"symptom '{parsed.term.slug}': HPO's layperson synonym '{lay}' of {parsed.term.hpo} names "
+                        f"symptom '{owner}' too: map one of them to another HPO term, or merge them",
+                    )
+                )
     return errors
 
 

@@ -15,6 +15,7 @@ from app.content.errors import ContentErrors, display_path
 from app.content.icd10 import CodeSet, load_code_set
 from app.content.library import Library, load_library
 from app.content.parser import ParsedCondition
+from app.models.codes import ICD10_SYSTEM
 
 Severity = Literal["error", "warning"]
 
@@ -59,6 +60,8 @@ def _overdue(parsed: ParsedCondition, today: date) -> list[Finding]:
 def _code_descriptions(parsed: ParsedCondition, codes: CodeSet) -> list[Finding]:
     findings = []
     for index, code in enumerate(parsed.document.front.codes):
+        if code.system != ICD10_SYSTEM:  # a MONDO id's label is checked at load; SNOMED CT has no release here
+            continue
         official = codes.description(code.code)
         if code.display != official:
             findings.append(

@@ -6,11 +6,13 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from app.models.base import SLUG_PATTERN, ReviewStatus, TreatmentKind
+from app.models.code_systems import BY_LABEL, CodeSystem, MappingMatch
 from app.models.codes import ICD10_CODE_RE
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=120)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Icd10Code = Annotated[str, StringConstraints(pattern=ICD10_CODE_RE.pattern)]
+HpoId = Annotated[str, StringConstraints(pattern=r"^HP:[0-9]{7}$")]
 
 
 class Strict(BaseModel):
@@ -51,9 +53,26 @@ class SourceIn(Strict):
 
 
 class CodeIn(Strict):
-    system: Literal["ICD-10-CM"]
-    code: Icd10Code
-    display: Text
+    """A condition's code. ICD-10-CM and SNOMED CT codes carry the editor's display (no SNOMED CT release may be
+    redistributed); a MONDO id's label comes from the MONDO release, so `display` is optional there. An
+    uncertain mapping (a broader concept, say) carries the editor's `note`."""
+
+    system: Literal["ICD-10-CM", "SNOMED CT", "MONDO"]
+    code: str
+    display: Text | None = None
+    match: MappingMatch = MappingMatch.exact
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def shaped(self) -> "CodeIn":
+        spec = BY_LABEL[self.system].spec
+        if spec.parse(self.code) != self.code:
+            raise ValueError(f"'{self.code}' is not a {self.system} code as stored: {spec.shape}")
+        if self.display is None and BY_LABEL[self.system] is not CodeSystem.MONDO:
+            raise ValueError(f"a {self.system} code needs the editor's `display`")
+        if self.match is not MappingMatch.exact and self.note is None:
+            raise ValueError(f"a {self.match.value} match needs the editor's `note` saying how the code differs")
+        return self
 
 
 class FrontMatter(Strict):
@@ -80,7 +99,20 @@ class TermIn(Strict):
 
 
 class SymptomIn(TermIn):
-    pass
+    # The HPO term for the symptom: its label and layperson synonyms come from the HPO release, checked at seed.
+    hpo: HpoId | None = None
+    # Only an exact match brings HPO's lay words in as aliases: a broader term's words name other things
+    # (Edema's "Water retention" is not the swelling of a strained back).
+    hpo_match: MappingMatch = MappingMatch.exact
+    hpo_note: Text | None = Field(default=None, description="How the HPO term differs, when it is not exact.")
+
+    @model_validator(mode="after")
+    def note_needs_term(self) -> "SymptomIn":
+        if (self.hpo_note is not None or self.hpo_match is not MappingMatch.exact) and self.hpo is None:
+            raise ValueError("hpo_note and hpo_match describe an `hpo` id; give the id too")
+        if self.hpo_match is not MappingMatch.exact and self.hpo_note is None:
+            raise ValueError(f"a {self.hpo_match.value} HPO match needs an `hpo_note` saying how the term differs")
+        return self
 
 
 class CauseIn(TermIn):

@@ -18,7 +18,7 @@ from app.queries import search_engine
 
 WORD_RE = re.compile(r"[^\W_]+")
 NAME = "search_index"
-VERSION = "8"  # bump when the index's shape or ranking changes, so the next seed rebuilds it
+VERSION = "9"  # bump when the index's shape or ranking changes, so the next seed rebuilds it
 WRITER_HEAP_BYTES = 128_000_000
 
 # (kind, its table, its link table, the link's column for it) per vocabulary; conditions are handled on their own.
@@ -37,6 +37,7 @@ class Document:
     aliases: list[str]
     summary: str
     body: list[str] = field(default_factory=list)
+    listed: list[str] = field(default_factory=list)  # a page's hidden words (search_engine.LISTED_FIELD)
     uses: int = 0  # how many conditions list a term: popular terms come first in type-ahead
 
 
@@ -48,16 +49,23 @@ def _rows(connection: Connection, sql: str, where: str, conditions: Collection[s
     """Rows of `sql`, of every condition or only of those slugs (`where` names the condition's column)."""
     if conditions is None:
         return connection.execute(text(sql))
-    restricted = text(f"{sql} WHERE {where} IN (SELECT id FROM condition WHERE slug IN :slugs)")
+    joiner = "AND" if " WHERE " in sql else "WHERE"
+    restricted = text(f"{sql} {joiner} {where} IN (SELECT id FROM condition WHERE slug IN :slugs)")
     return connection.execute(restricted.bindparams(bindparam("slugs", expanding=True)), {"slugs": list(conditions)})
 
 
 def _documents(connection: Connection, conditions: Collection[str] | None = None) -> Iterator[Document]:
-    """Each entry's patient text: every condition's (or only those slugs'), and every vocabulary term's.
+    yield from _condition_documents(connection, conditions)
+    yield from _term_documents(connection)
+
+
+def _condition_documents(connection: Connection, conditions: Collection[str] | None = None) -> Iterator[Document]:
+    """Each condition's patient text (every condition's, or only those slugs').
 
     Editors' words (notes on items, conditions and terms) are left out on purpose: they talk about pages
     ("listed as a symptom only because the lumbar muscle spasm page does"), so indexing them would make an
-    entry match, and in a short entry outrank, the pages it only talks about."""
+    entry match, and in a short entry outrank, the pages it only talks about. The other names of the symptoms
+    a page lists (aliases, HPO's lay words) are in: "lumbago" finds the pages that list low back pain."""
     aliases: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for condition_id, position, name in _rows(
         connection, "SELECT condition_id, position, name FROM condition_alias", "condition_id", conditions
@@ -69,6 +77,15 @@ def _documents(connection: Connection, conditions: Collection[str] | None = None
             connection, f"SELECT DISTINCT condition_id, text FROM {link}", "condition_id", conditions
         ):
             body[condition_id].append(words_)
+    symptom_names: dict[int, set[str]] = defaultdict(set)
+    for condition_id, symptom_aliases, lay_terms in _rows(
+        connection,
+        "SELECT DISTINCT link.condition_id, symptom.aliases, symptom.lay_terms FROM condition_symptom AS link "
+        "JOIN symptom ON symptom.id = link.symptom_id WHERE link.section = 'symptom'",
+        "link.condition_id",
+        conditions,
+    ):
+        symptom_names[condition_id].update([*json.loads(symptom_aliases), *json.loads(lay_terms)])
     for condition_id, question, answer in _rows(
         connection, "SELECT condition_id, question, answer FROM faq", "condition_id", conditions
     ):
@@ -83,14 +100,43 @@ def _documents(connection: Connection, conditions: Collection[str] | None = None
     for row in rows:
         intros = [part for part in row[4:] if part]
         names = [name for _, name in sorted(aliases[row.id])]
-        yield Document("condition", row.slug, row.name, names, row.summary, [*intros, *body[row.id]])
+        listed = _distinct(sorted(symptom_names[row.id]))  # sorted: the same content gives the same document
+        yield Document("condition", row.slug, row.name, names, row.summary, [*intros, *body[row.id]], listed)
+
+
+def _term_documents(connection: Connection) -> Iterator[Document]:
+    """Every vocabulary term's; a symptom's HPO lay words are searched as its aliases."""
     for kind, table, link, term_column in _TERMS:
         counted = text(f"SELECT {term_column}, count(DISTINCT condition_id) FROM {link} GROUP BY 1")
         uses = {term_id: count for term_id, count in connection.execute(counted)}  # noqa: C416
-        for term_id, slug, name, term_aliases, description in connection.execute(
-            text(f"SELECT id, slug, name, aliases, description FROM {table}")
+        lay = "lay_terms" if table == "symptom" else "'[]'"
+        for term_id, slug, name, term_aliases, lay_terms, description in connection.execute(
+            text(f"SELECT id, slug, name, aliases, {lay}, description FROM {table}")
         ):
-            yield Document(kind, slug, name, json.loads(term_aliases), description or "", uses=uses.get(term_id, 0))
+            names = _distinct([name, *json.loads(term_aliases), *json.loads(lay_terms)])[1:]
+            yield Document(kind, slug, name, names, description or "", uses=uses.get(term_id, 0))
+
+
+def _distinct(names: list[str]) -> list[str]:
+    """Names once each, whatever their case (HPO's "Lumbago" and the editor's "lumbago" are one alias)."""
+    seen: set[str] = set()
+    kept = []
+    for name in names:
+        if name.casefold() not in seen:
+            seen.add(name.casefold())
+            kept.append(name)
+    return kept
+
+
+def _conditions_listing(connection: Connection, symptoms: Collection[str]) -> set[str]:
+    """The slugs of the conditions that list any of these symptoms."""
+    if not symptoms:
+        return set()
+    statement = text(
+        "SELECT DISTINCT condition.slug FROM condition JOIN condition_symptom AS link ON link.condition_id = "
+        "condition.id JOIN symptom ON symptom.id = link.symptom_id WHERE symptom.slug IN :slugs"
+    ).bindparams(bindparam("slugs", expanding=True))
+    return set(connection.execute(statement, {"slugs": list(symptoms)}).scalars())
 
 
 def _name_keys(document: Document) -> Iterable[tantivy.Document]:
@@ -122,6 +168,7 @@ def _text_document(document: Document) -> tantivy.Document:
         "aliases": " | ".join(document.aliases),
         "summary": document.summary,
         "body": "\n".join(document.body),
+        search_engine.LISTED_FIELD: "\n".join(document.listed),
     }
     ranked = "\n".join(
         value for field, value in shown.items() if value for _ in range(search_engine.FIELD_REPEATS[field])
@@ -159,17 +206,25 @@ def _postings(connection: Connection) -> search_engine.Postings:
 
 
 def _document_words(document: Document) -> set[str]:
-    return set(words(" ".join([document.name, *document.aliases, document.summary, *document.body])))
+    return set(words(" ".join([document.name, *document.aliases, document.summary, *document.body, *document.listed])))
 
 
 def _stored_words(stored: tantivy.Document) -> set[str]:
-    return set(words(" ".join(str(value) for field in search_engine.SHOWN_FIELDS for value in stored.get_all(field))))
+    return set(words(" ".join(str(value) for field in search_engine.STORED_FIELDS for value in stored.get_all(field))))
 
 
-def _same(stored: tantivy.Document, document: Document) -> bool:
+def _stored(searcher: tantivy.Searcher, query: tantivy.Query) -> dict[str, tantivy.Document]:
+    """The stored documents `query` finds, by key."""
+    found = (searcher.doc(address) for _, address in searcher.search(query, searcher.num_docs).hits)
+    return {f"{stored.get_first('kind')}:{stored.get_first('slug')}": stored for stored in found}
+
+
+def _same(stored: tantivy.Document | None, document: Document) -> bool:
     """Whether the index already holds this document as it is now."""
+    if stored is None:
+        return False
     new = _text_document(document)
-    return all(stored.get_all(field) == new.get_all(field) for field in (*search_engine.SHOWN_FIELDS, "uses"))
+    return all(stored.get_all(field) == new.get_all(field) for field in (*search_engine.STORED_FIELDS, "uses"))
 
 
 def _count_words(connection: Connection, change: Counter[str]) -> None:
@@ -229,14 +284,16 @@ def update(connection: Connection, conditions: Collection[str]) -> int | None:
         text_index = search_engine.open_index(search_engine.TEXT, root / search_engine.TEXT)
         searcher = text_index.searcher()
         schema = text_index.schema
-        condition_keys = [tantivy.Query.term_query(schema, "key", f"condition:{slug}") for slug in conditions]
         terms = tantivy.Query.term_set_query(schema, "kind", [kind for kind, *_ in _TERMS])
-        indexed = tantivy.Query.boolean_query([(tantivy.Occur.Should, query) for query in [*condition_keys, terms]])
-        old = {
-            f"{stored.get_first('kind')}:{stored.get_first('slug')}": stored
-            for stored in (searcher.doc(address) for _, address in searcher.search(indexed, searcher.num_docs).hits)
-        }
-        current = {f"{d.kind}:{d.slug}": d for d in _documents(connection, conditions)}
+        old = _stored(searcher, terms)
+        current = {f"{d.kind}:{d.slug}": d for d in _term_documents(connection)}
+        # A symptom's other names are in the pages that list it: those pages change with it.
+        renamed = [d.slug for key, d in current.items() if d.kind == "symptom" and not _same(old.get(key), d)]
+        conditions = {*conditions, *_conditions_listing(connection, renamed)}
+        condition_keys = [tantivy.Query.term_query(schema, "key", f"condition:{slug}") for slug in conditions]
+        if condition_keys:
+            old |= _stored(searcher, tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in condition_keys]))
+        current |= {f"{d.kind}:{d.slug}": d for d in _condition_documents(connection, conditions)}
         documents = [d for key, d in current.items() if key not in old or not _same(old[key], d)]
         replaced = [key for key in old if key not in current or current[key] in documents]
         meta = (root / search_engine.TEXT / "meta.json").read_bytes()

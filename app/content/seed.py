@@ -17,13 +17,13 @@ from pathlib import Path
 from sqlalchemy import Engine, delete, func
 from sqlmodel import Session, col, select
 
-from app.content import change_log, known_files, search_index, writer
+from app.content import change_log, known_files, ontologies, search_index, writer
 from app.content.bulk import insert_rows
 from app.content.icd10 import CodeSet, load_code_set
 from app.content.library import Library, load_library
 from app.content.writer import Counts
 from app.core.db import is_sqlite
-from app.models import Icd10Code, ReferenceData
+from app.models import Icd10Code, OntologyTerm, ReferenceData
 from app.representation.library import Key
 
 __all__ = ["Counts", "SeedReport", "apply_library", "seed"]
@@ -141,6 +141,8 @@ def _apply(
         applied = writer.apply(session, plan, now)
         report.counts, report.written = plan.counts(), plan.written()
         report.counts["icd10 codes"] = _sync_code_table(session, codes)
+        for release in ontologies.releases():
+            report.counts[f"{release.system.value} terms"] = _sync_ontology_terms(session, release)
     with report.timing("change log"):
         if track_changes:
             if reach is not None:
@@ -172,6 +174,20 @@ def with_billable_codes(session: Session, codes: CodeSet) -> CodeSet:
     parents = select(col(Icd10Code.parent)).where(col(Icd10Code.parent) != col(Icd10Code.code))
     leaves = session.exec(select(col(Icd10Code.code)).where(col(Icd10Code.code).not_in(parents)))
     return replace(codes, billable=frozenset(leaves))
+
+
+def _sync_ontology_terms(session: Session, release: ontologies.Ontology) -> Counts:
+    """Copy an ontology release's current terms into the database when it holds no copy, or another release's."""
+    name = f"{OntologyTerm.__tablename__}:{release.system.value}"
+    marker = session.get(ReferenceData, name)
+    held = select(func.count()).select_from(OntologyTerm).where(col(OntologyTerm.system) == release.system.label)
+    if marker is not None and marker.version == release.version:
+        return Counts(unchanged=session.exec(held).one())
+    deleted = session.execute(delete(OntologyTerm).where(col(OntologyTerm.system) == release.system.label))
+    rows = [{"system": release.system.label, "code": t.code, "label": t.label} for t in release.terms.values()]
+    insert_rows(session, OntologyTerm, rows)
+    session.merge(ReferenceData(name=name, version=release.version))
+    return Counts(created=len(rows), deleted=int(deleted.rowcount))  # type: ignore[attr-defined]
 
 
 def _sync_code_table(session: Session, codes: CodeSet) -> Counts:

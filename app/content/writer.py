@@ -17,10 +17,11 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlmodel import Session, col
 
+from app.content import ontologies
 from app.content.bulk import chunks, insert_rows
-from app.content.library import Library
+from app.content.library import Library, lay_terms
 from app.content.parser import ParsedCondition, ParsedTerm
-from app.content.schema import CauseIn, ConditionDocument, TermIn
+from app.content.schema import CauseIn, CodeIn, ConditionDocument, SymptomIn, TermIn
 from app.content.slugs import slugify
 from app.models import (
     Cause,
@@ -205,6 +206,12 @@ def _term_fields(term: TermIn) -> dict[str, Any]:
     fields = term.model_dump(exclude={"condition"})
     if isinstance(term, CauseIn):  # a cause that is itself a condition links to its page
         fields["condition"] = term.condition
+    if isinstance(term, SymptomIn):
+        release = ontologies.hpo() if term.hpo is not None else None
+        fields["hpo_label"] = release.terms[term.hpo].label if release and term.hpo else None
+        fields["hpo_release"] = release.version if release else None
+        fields["hpo_match"] = term.hpo_match if term.hpo is not None else None
+        fields["lay_terms"] = lay_terms(term)
     return fields
 
 
@@ -281,6 +288,11 @@ def _write_terms(session: Session, vocabulary: VocabularyPlan, condition_ids: Ma
     return ids
 
 
+def _display(code: CodeIn) -> str:
+    """The editor's display, or the release's label of a MONDO id given without one."""
+    return code.display if code.display is not None else ontologies.mondo().terms[code.code].label
+
+
 def _condition_fields(parsed: ParsedCondition, digest: str, now: datetime) -> dict[str, Any]:
     doc = parsed.document
     front = doc.front
@@ -350,7 +362,7 @@ def _add_children(
         for i, faq in enumerate(doc.faqs, start=1)
     ]
     children[ConditionCode] += [
-        {"condition_id": condition_id, "position": i, **code.model_dump()}
+        {"condition_id": condition_id, "position": i, **code.model_dump(), "display": _display(code)}
         for i, code in enumerate(front.codes, start=1)
     ]
     children[ConditionRelated] += [

@@ -2,7 +2,7 @@
 
 from app.models.base import ReviewStatus, SymptomSection, TreatmentKind, TreatmentSection
 from app.models.changes import Change, EntryState
-from app.models.codes import Icd10Code, ReferenceData
+from app.models.codes import Icd10Code, OntologyTerm, ReferenceData
 from app.models.condition import (
     Condition,
     ConditionAlias,
@@ -31,6 +31,7 @@ __all__ = [
     "EntryState",
     "Faq",
     "Icd10Code",
+    "OntologyTerm",
     "ReferenceData",
     "ReviewStatus",
     "SearchEngineFile",

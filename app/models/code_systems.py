@@ -65,6 +65,16 @@ def _curie(prefix: str, pattern: str) -> Callable[[str], str | None]:
     return parse
 
 
+class MappingMatch(StrEnum):
+    """How a code's concept relates to the entry carrying it, as SKOS mapping relations say: `broader` means the
+    code means more than the entry (SNOMED CT's "Low back pain" on nonspecific low back pain)."""
+
+    exact = "exact"
+    close = "close"
+    broader = "broader"
+    narrower = "narrower"
+
+
 @dataclass(frozen=True)
 class SystemSpec:
     label: str  # as content files and schema.org's `codingSystem` write it
@@ -118,3 +128,9 @@ SPECS: dict[CodeSystem, SystemSpec] = {
 BY_LABEL = {spec.label: system for system, spec in SPECS.items()}
 BY_OID = {spec.oid: system for system, spec in SPECS.items() if spec.oid}
 BY_FHIR_URI = {spec.fhir_uri: system for system, spec in SPECS.items()}
+HPO = CodeSystem.HPO
+
+
+def hpo_attribution(release: str) -> str:
+    """How HPO's terms are credited, as its licence asks: by name and release."""
+    return f"Human Phenotype Ontology (HPO) release {release}, https://hpo.jax.org"

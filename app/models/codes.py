@@ -39,6 +39,16 @@ class Icd10Code(SQLModel, table=True):
     parent: str | None = Field(default=None, index=True)
 
 
+class OntologyTerm(SQLModel, table=True):
+    """A current term of an ontology release the seed copied (HPO, MONDO): look-ups name terms without it."""
+
+    __tablename__ = "ontology_term"
+
+    system: str = Field(primary_key=True)  # HPO, MONDO (code_systems' labels)
+    code: str = Field(primary_key=True)
+    label: str
+
+
 class ReferenceData(SQLModel, table=True):
     """Which release of each reference data set the database holds, so seeding reloads it only on change."""
 

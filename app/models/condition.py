@@ -146,7 +146,9 @@ class ConditionCode(SQLModel, table=True):
     condition_id: int = Field(foreign_key="condition.id", ondelete="CASCADE", primary_key=True)
     system: str = Field(primary_key=True)
     code: str = Field(primary_key=True, index=True)
-    display: str
+    display: str  # the editor's; for MONDO the release's label
+    match: str = Field(default="exact", sa_column_kwargs={"server_default": "exact"})  # code_systems.MappingMatch
+    note: str | None = None  # the editor's, when the mapping is uncertain (a broader concept, say)
     position: int
 
 

@@ -6,6 +6,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.models.base import EntryType, ReviewStatus, TreatmentKind
+from app.models.code_systems import MappingMatch
 
 MEDICAL_NOTICE = (
     "This is general information, not medical advice or a diagnosis. Talk to a clinician about your own symptoms."
@@ -31,7 +32,9 @@ class Link(ReadModel):
 
 
 class SymptomRef(Link):
-    pass
+    hpo: str | None = Field(
+        default=None, description="The symptom's HPO term id, when it has one.", examples=["HP:0003419"]
+    )
 
 
 class CauseRef(Link):
@@ -108,9 +111,26 @@ class Source(ReadModel):
 
 
 class Code(ReadModel):
-    system: str = Field(examples=["ICD-10-CM"])
+    system: str = Field(description="ICD-10-CM, SNOMED CT, MONDO or HPO.", examples=["ICD-10-CM"])
     code: str = Field(examples=["M62.830"])
-    display: str = Field(examples=["Muscle spasm of back"])
+    display: str = Field(
+        description="The official description (ICD-10-CM), the release's label (MONDO, HPO), or the editor's "
+        "display (SNOMED CT: no release may be redistributed).",
+        examples=["Muscle spasm of back"],
+    )
+    match: MappingMatch = Field(
+        default=MappingMatch.exact,
+        description="How the code's concept relates to the entry (SKOS mapping relations): `exact`, `close`, "
+        "`broader` (the code means more than the entry) or `narrower`.",
+    )
+    note: str | None = Field(
+        default=None, description="The editor's note when the match is not exact or the mapping is uncertain."
+    )
+    url: str | None = Field(
+        default=None,
+        description="The term's IRI (MONDO, HPO), for linked data.",
+        examples=["http://purl.obolibrary.org/obo/MONDO_0024333"],
+    )
 
 
 class FaqEntry(ReadModel):
@@ -182,8 +202,21 @@ class SymptomSummary(TermSummary):
     pass
 
 
+class LayTerms(ReadModel):
+    """Words patients use for a symptom, from the Human Phenotype Ontology's layperson synonyms, verbatim."""
+
+    terms: list[str] = Field(examples=[["Lumbago"]])
+    source: str = Field(
+        description="The release they come from, as HPO's licence asks.",
+        examples=["Human Phenotype Ontology (HPO) release 2025-01-16, https://hpo.jax.org"],
+    )
+
+
 class SymptomDetail(TermDetail):
-    pass
+    hpo: Code | None = Field(default=None, description="The symptom's HPO term, when it has one.")
+    lay_terms: LayTerms | None = Field(
+        default=None, description="HPO's layperson synonyms for the term (searchable like aliases)."
+    )
 
 
 class CauseSummary(TermSummary):
@@ -229,13 +262,23 @@ class CodeRef(ReadModel):
 
 
 class CodeLookup(ReadModel):
-    """The conditions for an ICD-10-CM code, as MedlinePlus Connect answers: exact matches, else the nearest
-    ancestor code that conditions carry."""
+    """The conditions for a code. ICD-10-CM answers as MedlinePlus Connect does: exact matches, else the nearest
+    ancestor code that conditions carry. SNOMED CT and MONDO match exactly."""
 
-    system: str = Field(examples=["ICD-10-CM"])
+    system: str = Field(description="ICD-10-CM, SNOMED CT or MONDO.", examples=["ICD-10-CM"])
     code: CodeRef
     matched: CodeRef | None = Field(description="The code the conditions carry; null when none matched.")
     exact: bool = Field(description="Whether `matched` is the code asked for (not an ancestor).")
+    conditions: list[ConditionSummary]
+
+
+class PhenotypeLookup(ReadModel):
+    """An HPO term: the symptoms mapped to it and the conditions that list them."""
+
+    system: str = Field(examples=["HPO"])
+    code: CodeRef
+    url: str = Field(description="The term's IRI.", examples=["http://purl.obolibrary.org/obo/HP_0003419"])
+    symptoms: list[SymptomSummary]
     conditions: list[ConditionSummary]
 
 

@@ -23,6 +23,14 @@ class TermBase(SQLModel):
 class Symptom(TermBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     aliases: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    hpo: str | None = Field(default=None, index=True)  # the HPO term's id, e.g. HP:0003419
+    hpo_match: str | None = None  # code_systems.MappingMatch, with `hpo`
+    hpo_note: str | None = None  # the editor's, when the HPO term is only close
+    # Copied from the HPO release at seed time (not in the content file): the term's label, the release, and its
+    # layperson synonyms verbatim (searched, and shown with the release named, as HPO's licence asks).
+    hpo_label: str | None = None
+    hpo_release: str | None = None
+    lay_terms: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]"))
 
 
 class Cause(TermBase, table=True):

@@ -6,8 +6,9 @@ from typing import Protocol
 
 from sqlalchemy import literal, select
 from sqlmodel import Session, col
+from sqlmodel import select as select_models
 
-from app.models import Condition, ConditionCode, Icd10Code
+from app.models import Condition, ConditionCode, ConditionSymptom, Icd10Code, OntologyTerm, Symptom
 from app.models.code_systems import CodeSystem
 from app.models.codes import ICD10_CODE_RE, ICD10_SYSTEM
 
@@ -41,6 +42,8 @@ def conditions_for(session: Session, system: CodeSystem, code: str) -> CodeMatch
     """
     if system is CodeSystem.ICD10:
         return conditions_for_code(session, code=code)
+    if system is CodeSystem.MONDO:
+        return _conditions_for_term(session, system, code)
     statement = (
         select(col(ConditionCode.display), Condition)
         .join(Condition, col(Condition.id) == col(ConditionCode.condition_id))
@@ -99,3 +102,44 @@ def conditions_for_code(session: Session, *, code: str) -> CodeMatch | None:
         if found:
             return CodeMatch(code=chain[0], matched=level, conditions=list(found.values()))
     return CodeMatch(code=chain[0], matched=None, conditions=[])
+
+
+def _conditions_for_term(session: Session, system: CodeSystem, code: str) -> CodeMatch | None:
+    """The conditions carrying a term of a release the database holds; None when the release does not."""
+    term = session.get(OntologyTerm, (system.label, code))
+    if term is None:
+        return None
+    named = CarriedCode(code=code, description=term.label)
+    statement = (
+        select(Condition)
+        .join(ConditionCode, col(Condition.id) == col(ConditionCode.condition_id))
+        .where(col(ConditionCode.system) == system.label, col(ConditionCode.code) == code)
+        .order_by(col(Condition.name), col(Condition.slug))
+    )
+    found = list(session.execute(statement).scalars())
+    return CodeMatch(code=named, matched=named if found else None, conditions=found)
+
+
+@dataclass(frozen=True)
+class PhenotypeMatch:
+    term: CarriedCode  # the HPO term, named by the release
+    symptoms: list[Symptom]  # the symptoms mapped to it
+    conditions: list[Condition]  # the conditions that list any of them (as a symptom or a red flag)
+
+
+def symptoms_for_hpo(session: Session, code: str) -> PhenotypeMatch | None:
+    """The symptoms mapped to an HPO term and the conditions listing them; None when the release lacks it."""
+    term = session.get(OntologyTerm, (CodeSystem.HPO.label, code))
+    if term is None:
+        return None
+    symptoms = list(session.exec(select_models(Symptom).where(col(Symptom.hpo) == code).order_by(col(Symptom.slug))))
+    conditions = list(
+        session.execute(
+            select(Condition)
+            .join(ConditionSymptom, col(ConditionSymptom.condition_id) == col(Condition.id))
+            .where(col(ConditionSymptom.symptom_id).in_([symptom.id for symptom in symptoms]))
+            .distinct()
+            .order_by(col(Condition.name), col(Condition.slug))
+        ).scalars()
+    )
+    return PhenotypeMatch(CarriedCode(code=code, description=term.label), symptoms, conditions)

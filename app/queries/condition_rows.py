@@ -48,6 +48,8 @@ class CodeRow:
     system: str
     code: str
     display: str
+    match: str
+    note: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +166,7 @@ def with_links(session: Session, *, ids: Sequence[int]) -> list[ConditionRow]:
     for row in linked(Faq, col(Faq.position)):
         found[row.condition_id].faqs.append(FaqRow(row.question, row.answer))
     for row in linked(ConditionCode, col(ConditionCode.position)):
-        found[row.condition_id].codes.append(CodeRow(row.system, row.code, row.display))
+        found[row.condition_id].codes.append(CodeRow(row.system, row.code, row.display, row.match, row.note))
     related = (
         select(col(ConditionRelated.condition_id), col(Condition.slug), col(Condition.name))
         .join(Condition, col(Condition.id) == col(ConditionRelated.related_id))

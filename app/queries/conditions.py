@@ -1,6 +1,6 @@
 """Every read of conditions: by slug (with all links, in a fixed number of queries), by alias, and lists."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,8 +20,9 @@ from app.models import (
     SymptomSection,
     Treatment,
 )
+from app.models.code_systems import CodeSystem
 from app.models.codes import parse_icd10
-from app.queries.codes import conditions_for_code
+from app.queries.codes import conditions_for, conditions_for_code
 from app.queries.references import Reference, UnknownReferences
 
 
@@ -32,6 +33,7 @@ class ConditionFilters:
     treatments: Sequence[str] = field(default_factory=tuple)
     specialty: str | None = None
     icd10: str | None = None
+    codes: Mapping[CodeSystem, str | None] = field(default_factory=dict)  # SNOMED CT, MONDO: exact matches
 
 
 # One SELECT per relationship (plus one for the condition): constant however many links a condition has.
@@ -104,6 +106,15 @@ def _filter_clauses(session: Session, filters: ConditionFilters) -> list[ColumnE
             unknown.append(Reference("icd10", filters.icd10))
         else:
             clauses.append(col(Condition.id).in_([c.id for c in coded]))
+    for system, written_code in filters.codes.items():
+        if written_code is None:
+            continue
+        stored = system.spec.parse(written_code)
+        match = conditions_for(session, system, stored) if stored is not None else None
+        if stored is None or (match is None and system is not CodeSystem.SNOMED):
+            unknown.append(Reference(system.value, written_code))
+        else:  # a SNOMED CT concept no condition carries: no conditions, not an error (there is no release)
+            clauses.append(col(Condition.id).in_([c.id for c in match.conditions] if match else []))
     if unknown:
         raise UnknownReferences(unknown)
     if filters.specialty is not None:

@@ -116,13 +116,15 @@ class _Snippets:
         return generator
 
     def of(self, document: tantivy.Document) -> str:
-        fallback = ""
         for field in SNIPPET_FIELDS:
             snippet = self._generator(field).snippet_from_doc(document)
             if snippet.highlighted():
                 return self._with_ellipses(document, field, snippet)
-            fallback = fallback or snippet.fragment()
-        return fallback
+        # Matched only by hidden words (another name of a symptom the page lists): the summary's start.
+        summary = " ".join(str(value) for value in document.get_all("summary")).strip()
+        if len(summary) <= SNIPPET_CHARACTERS:
+            return summary
+        return summary[:SNIPPET_CHARACTERS].rsplit(" ", 1)[0] + ELLIPSIS
 
     @staticmethod
     def _with_ellipses(document: tantivy.Document, field: str, snippet: tantivy.Snippet) -> str:

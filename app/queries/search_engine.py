@@ -46,10 +46,14 @@ MAX_DELETED_SHARE = 0.1
 
 PATIENT_TEXT = "patient_text_en"
 SHOWN_FIELDS = ("name", "aliases", "summary", "body")
+# A page's hidden words: the other names of the symptoms it lists (their aliases, HPO's lay words), so
+# "lumbago" finds the pages that list low back pain. Ranked like body words, never shown in a snippet.
+LISTED_FIELD = "listed"
+STORED_FIELDS = (*SHOWN_FIELDS, LISTED_FIELD)
 # How many times each field is written into the ranked `text` field. BM25 then weighs a word in the name as
 # ten in the body before saturating, as FTS5's bm25 with column weights did (BM25F): a word counts at most
 # once whatever the field, so a page that has every searched word beats one that repeats one in its name.
-FIELD_REPEATS = {"name": 10, "aliases": 8, "summary": 3, "body": 1}
+FIELD_REPEATS = {"name": 10, "aliases": 8, "summary": 3, "body": 1, LISTED_FIELD: 1}
 # A condition page is what most searches want: its score is multiplied by log2(2 + weight) = 1.5.
 CONDITION_WEIGHT = 2**1.5 - 2
 MAX_TOKEN_LENGTH = 40
@@ -75,6 +79,7 @@ def _text_schema() -> tantivy.Schema:
     builder.add_text_field("text", tokenizer_name=PATIENT_TEXT, index_option="freq")  # no phrase queries
     for field in SHOWN_FIELDS:  # stored for the hits and their snippets, which need them indexed too
         builder.add_text_field(field, stored=True, tokenizer_name=PATIENT_TEXT, index_option="basic")
+    builder.add_text_field(LISTED_FIELD, stored=True, tokenizer_name="raw", index_option="basic")  # for updates
     builder.add_float_field("weight", fast=True)
     builder.add_integer_field("uses", stored=True)  # a term's, so an update can tell whether it changed
     return builder.build()

@@ -7,7 +7,8 @@ with real consumers (extruct, pyld and the schema.org vocabulary), not with this
 from typing import Any
 
 from app.models.base import TreatmentKind
-from app.models.public import ConditionDetail, TreatmentItem
+from app.models.code_systems import CodeSystem
+from app.models.public import ConditionDetail, SymptomRef, TreatmentItem
 
 JSONLD_MEDIA_TYPE = "application/ld+json"
 JSONLD_SCHEMA = {
@@ -43,6 +44,30 @@ def _treatments(items: list[TreatmentItem]) -> list[dict[str, Any]]:
     return list(seen.values())
 
 
+def _medical_code(system: str, code: str, name: str | None, iri: str | None) -> dict[str, Any]:
+    medical_code = {"@type": "MedicalCode", "codeValue": code, "codingSystem": system}
+    if name is not None:
+        medical_code["name"] = name
+    if iri is not None:
+        medical_code["sameAs"] = iri
+    return medical_code
+
+
+def _symptoms(terms: list[SymptomRef]) -> list[dict[str, Any]]:
+    """Each symptom once; one with an HPO term says so, as a code and as the term's IRI."""
+    seen: dict[str, dict[str, Any]] = {}
+    for term in terms:
+        if term.slug in seen:
+            continue
+        symptom: dict[str, Any] = {"@type": "MedicalSignOrSymptom", "name": term.name}
+        if term.hpo is not None:
+            iri = CodeSystem.HPO.spec.iri(term.hpo)
+            symptom["code"] = _medical_code(CodeSystem.HPO.label, term.hpo, None, iri)
+            symptom["sameAs"] = iri
+        seen[term.slug] = symptom
+    return list(seen.values())
+
+
 def _unique_names(names: list[str], schema_type: str) -> list[dict[str, Any]]:
     return [{"@type": schema_type, "name": name} for name in dict.fromkeys(names)]
 
@@ -61,9 +86,9 @@ def condition_jsonld(detail: ConditionDetail, *, base_url: str) -> dict[str, Any
     }
     if detail.aliases:
         condition["alternateName"] = detail.aliases
-    symptoms = [term.name for item in detail.symptoms.items for term in item.terms]
+    symptoms = _symptoms([term for item in detail.symptoms.items for term in item.terms])
     if symptoms:
-        condition["signOrSymptom"] = _unique_names(symptoms, "MedicalSignOrSymptom")
+        condition["signOrSymptom"] = symptoms
     treatments = _treatments(detail.treatments.items + detail.self_care.items)
     if treatments:
         condition["possibleTreatment"] = treatments
@@ -71,10 +96,10 @@ def condition_jsonld(detail: ConditionDetail, *, base_url: str) -> dict[str, Any
     if causes:
         condition["cause"] = _unique_names(causes, "MedicalCause")
     if detail.codes:
-        condition["code"] = [
-            {"@type": "MedicalCode", "codeValue": code.code, "codingSystem": code.system, "name": code.display}
-            for code in detail.codes
-        ]
+        condition["code"] = [_medical_code(code.system, code.code, code.display, code.url) for code in detail.codes]
+        same_as = [code.url for code in detail.codes if code.url]
+        if same_as:
+            condition["sameAs"] = same_as
     if detail.duration is not None:
         condition["expectedPrognosis"] = detail.duration.with_days()
 

@@ -1,6 +1,7 @@
 """Turns loaded rows into the API's read models. Only reads relationships the queries loaded eagerly."""
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import groupby
 from typing import Protocol, TypeVar
@@ -8,6 +9,7 @@ from typing import Protocol, TypeVar
 from app.models import Cause, ReviewStatus, Symptom, SymptomSection, Treatment, TreatmentSection
 from app.models import public as api
 from app.models.base import EntryType
+from app.models.code_systems import BY_LABEL, HPO, MappingMatch, hpo_attribution
 from app.queries.codes import NamedCode
 from app.queries.vocabulary import Use
 
@@ -80,6 +82,10 @@ class CodeRow(Protocol):
     def code(self) -> str: ...
     @property
     def display(self) -> str: ...
+    @property
+    def match(self) -> str: ...
+    @property
+    def note(self) -> str | None: ...
 
 
 class RelatedRow(Protocol):
@@ -150,7 +156,8 @@ def condition_link(condition: Named) -> api.Link:
 
 
 def symptom_ref(symptom: Symptom) -> api.SymptomRef:
-    return api.SymptomRef(slug=symptom.slug, name=symptom.name, href=entry_href(EntryType.symptom, symptom.slug))
+    href = entry_href(EntryType.symptom, symptom.slug)
+    return api.SymptomRef(slug=symptom.slug, name=symptom.name, href=href, hpo=symptom.hpo)
 
 
 def cause_ref(cause: Cause) -> api.CauseRef:
@@ -231,7 +238,7 @@ def condition_detail(condition: ConditionRow, *, can_lead_to: Sequence[Named] = 
             items=_items(self_care, lambda link: treatment_ref(link.treatment), api.TreatmentItem),  # type: ignore[attr-defined]
         ),
         faqs=[api.FaqEntry(question=faq.question, answer=faq.answer) for faq in condition.faqs],
-        codes=[api.Code(system=code.system, code=code.code, display=code.display) for code in condition.codes],
+        codes=[code_entry(code) for code in condition.codes],
         related=[condition_link(link.related) for link in condition.related_links],
         can_lead_to=[condition_link(other) for other in can_lead_to],
         review=api.Review(
@@ -282,7 +289,14 @@ def symptom_summary(symptom: Symptom) -> api.SymptomSummary:
 
 
 def symptom_detail(symptom: Symptom, *, conditions: list[api.ConditionUse]) -> api.SymptomDetail:
-    return _term_detail(api.SymptomDetail, symptom_summary(symptom), symptom, conditions)
+    detail = _term_detail(api.SymptomDetail, symptom_summary(symptom), symptom, conditions)
+    if symptom.hpo is None or symptom.hpo_label is None or symptom.hpo_release is None:
+        return detail
+    hpo = code_entry(
+        CodeEntry(HPO.label, symptom.hpo, symptom.hpo_label, symptom.hpo_match or MappingMatch.exact, symptom.hpo_note)
+    )
+    lay = api.LayTerms(terms=symptom.lay_terms, source=hpo_attribution(symptom.hpo_release))
+    return detail.model_copy(update={"hpo": hpo, "lay_terms": lay if symptom.lay_terms else None})
 
 
 def cause_summary(cause: Cause) -> api.CauseSummary:
@@ -299,6 +313,22 @@ def treatment_summary(treatment: Treatment) -> api.TreatmentSummary:
 
 def treatment_detail(treatment: Treatment, *, conditions: list[api.ConditionUse]) -> api.TreatmentDetail:
     return _term_detail(api.TreatmentDetail, treatment_summary(treatment), treatment, conditions)
+
+
+@dataclass(frozen=True, slots=True)
+class CodeEntry:
+    system: str
+    code: str
+    display: str
+    match: str
+    note: str | None
+
+
+def code_entry(code: CodeRow) -> api.Code:
+    system = BY_LABEL.get(code.system)
+    url = system.spec.iri(code.code) if system else None
+    match = MappingMatch(code.match)
+    return api.Code(system=code.system, code=code.code, display=code.display, match=match, note=code.note, url=url)
 
 
 def code_ref(code: NamedCode) -> api.CodeRef:

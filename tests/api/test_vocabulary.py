@@ -33,6 +33,8 @@ async def test_a_symptom_lists_the_conditions_that_name_it(client: httpx.AsyncCl
         "aliases": ["muscle tenderness", "sore to the touch"],
         "description": None,
         "editor_notes": [],
+        "hpo": None,  # HPO has no term for muscle tenderness
+        "lay_terms": None,
         "conditions": [
             {
                 "slug": "lumbar-muscle-spasm",

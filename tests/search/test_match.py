@@ -45,7 +45,12 @@ async def test_free_text_is_resolved_through_search(client: httpx.AsyncClient) -
     assert body["given"] == [
         {
             "query": "lower back pain",
-            "symptom": {"slug": "low-back-pain", "name": "Low back pain", "href": "/v1/symptoms/low-back-pain"},
+            "symptom": {
+                "slug": "low-back-pain",
+                "name": "Low back pain",
+                "href": "/v1/symptoms/low-back-pain",
+                "hpo": "HP:0003419",
+            },
             "resolved_by": "search",
         }
     ]

@@ -51,8 +51,26 @@ async def test_accept_ld_json_gives_a_medical_web_page_about_the_condition(clien
     drugs = {t["name"] for t in condition["possibleTreatment"] if t["@type"] == "Drug"}
     assert drugs == {name for name, kind in treatments.items() if kind == "medication"}
     assert condition["code"] == [
-        {"@type": "MedicalCode", "codeValue": "M62.830", "codingSystem": "ICD-10-CM", "name": "Muscle spasm of back"}
+        {"@type": "MedicalCode", "codeValue": "M62.830", "codingSystem": "ICD-10-CM", "name": "Muscle spasm of back"},
+        {"@type": "MedicalCode", "codeValue": "55300003", "codingSystem": "SNOMED CT", "name": "Cramp"},
+        {
+            "@type": "MedicalCode",
+            "codeValue": "MONDO:0020120",
+            "codingSystem": "MONDO",
+            "name": "skeletal muscle disorder",
+            "sameAs": "http://purl.obolibrary.org/obo/MONDO_0020120",
+        },
     ]
+    assert condition["sameAs"] == ["http://purl.obolibrary.org/obo/MONDO_0020120"]
+    # A symptom with an HPO term names it, as a code and as the term's IRI.
+    [low_back_pain] = [s for s in condition["signOrSymptom"] if s["name"] == "Low back pain"]
+    assert low_back_pain["code"] == {
+        "@type": "MedicalCode",
+        "codeValue": "HP:0003419",
+        "codingSystem": "HPO",
+        "sameAs": "http://purl.obolibrary.org/obo/HP_0003419",
+    }
+    assert low_back_pain["sameAs"] == "http://purl.obolibrary.org/obo/HP_0003419"
     assert "21" in condition["expectedPrognosis"] and "28" in condition["expectedPrognosis"]
     assert condition["relevantSpecialty"] == {"@type": "MedicalSpecialty", "name": detail["specialty"]}
 

@@ -13,8 +13,9 @@ from app.api.deps import AfterDep, DatabaseDep, LimitQuery, SettingsDep
 from app.api.encoded import json_bytes, json_response
 from app.api.links import next_cursor, set_next_link
 from app.api.negotiation import negotiated
-from app.api.params import ICD10_PATTERN, Slug, comma_list, comma_list_pattern
+from app.api.params import CODE_PATTERNS, ICD10_PATTERN, Slug, comma_list, comma_list_pattern
 from app.core.config import Settings
+from app.models.code_systems import CodeSystem
 from app.models.public import (
     NOT_A_DIAGNOSIS,
     ConditionDetail,
@@ -75,10 +76,34 @@ async def list_conditions(
             examples=["M62.830"],
         ),
     ] = None,
+    snomed: Annotated[
+        str | None,
+        Query(
+            pattern=CODE_PATTERNS[CodeSystem.SNOMED],
+            description="Only conditions carrying this SNOMED CT concept id (exact matches). An id whose check "
+            "digit is wrong is a 404 `unknown-reference` problem.",
+            examples=["279039007"],
+        ),
+    ] = None,
+    mondo: Annotated[
+        str | None,
+        Query(
+            pattern=CODE_PATTERNS[CodeSystem.MONDO],
+            description="Only conditions carrying this MONDO id (exact matches). An id the MONDO release the server "
+            "holds lacks is a 404 `unknown-reference` problem.",
+            examples=["MONDO:0024333"],
+        ),
+    ] = None,
 ) -> ConditionPage | JSONResponse:
-    """List conditions, ordered by slug, filtered by symptoms, causes, treatments, specialty and ICD-10-CM code."""
+    """List conditions, ordered by slug, filtered by symptoms, causes, treatments, specialty and codes
+    (ICD-10-CM, SNOMED CT, MONDO)."""
     filters = conditions.ConditionFilters(
-        symptoms=symptom, causes=cause, treatments=treatment, specialty=specialty, icd10=icd10
+        symptoms=symptom,
+        causes=cause,
+        treatments=treatment,
+        specialty=specialty,
+        icd10=icd10,
+        codes={CodeSystem.SNOMED: snomed, CodeSystem.MONDO: mondo},
     )
     added = comma_list(expand, DETAIL_FIELDS) if expand else None
     page = await db.run(condition_page, filters=filters, after=after, limit=limit, expand=added)
