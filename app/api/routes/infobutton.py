@@ -61,7 +61,8 @@ router = APIRouter(
     tags=["infobutton"],
     route_class=InfobuttonRoute,
     responses={
-        **{status: spec for status, spec in PROBLEM_RESPONSES.items() if status != 422},
+        # Never a 404 nor a 422: a code that matches nothing is an empty feed, a malformed request a 400.
+        **{status: spec for status, spec in PROBLEM_RESPONSES.items() if status in (500, 503)},
         400: {
             "model": Problem,
             "description": "A missing or malformed parameter, or a code system, recipient or response type this "
@@ -98,6 +99,7 @@ def code_system(oid: str) -> CodeSystem:
 
 @router.get(
     "/infobutton",
+    summary="Answer an HL7 Infobutton knowledge request",
     response_model=KnowledgeResponse,
     responses={
         200: {
