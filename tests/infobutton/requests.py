@@ -40,11 +40,11 @@ def read_feed(response: httpx.Response) -> Any:
 
 
 def people_page(entry: Any) -> str:
-    return next(link.href for link in entry.links if link.type == "text/html")
+    return str(next(link.href for link in entry.links if link.type == "text/html"))
 
 
 def api_record(entry: Any) -> str:
-    return next(link.href for link in entry.links if link.type == "application/json")
+    return str(next(link.href for link in entry.links if link.type == "application/json"))
 
 
 def echoed(feed: Any) -> dict[str, str]:
