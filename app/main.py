@@ -20,7 +20,7 @@ from app.api.http_cache import HttpCacheMiddleware
 from app.api.main import api_router
 from app.api.observer import ObserverMiddleware
 from app.api.openapi import install_openapi
-from app.api.routes import health, problems
+from app.api.routes import health, infobutton, problems
 from app.api.safety import ErrorBoundaryMiddleware, SecurityHeadersMiddleware
 from app.callers.key_ring import KeyRing
 from app.core.config import Settings, get_settings
@@ -71,6 +71,11 @@ TAGS = [
         "name": "embed",
         "description": "For websites: a condition as a self-contained HTML card (iframe) and the `embed.js` loader "
         "that shows cards in a Shadow DOM. Both carry the condition's schema.org JSON-LD.",
+    },
+    {
+        "name": "infobutton",
+        "description": "For EHRs: HL7 Infobutton knowledge requests (URL-based), as MedlinePlus Connect takes them, "
+        "answered with an Atom feed of the conditions for an ICD-10-CM or SNOMED CT code.",
     },
     {"name": "health", "description": "Liveness and readiness probes for orchestrators."},
     {"name": "problems", "description": "Descriptions of the problem types used in error responses."},
@@ -144,6 +149,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(api_router)
     app.include_router(problems.router)
+    app.include_router(infobutton.router)
     app.include_router(embed.router)
     app.include_router(embed.script_router)
     pages.install_pages(app)

@@ -35,10 +35,14 @@ def _problem_media_type(schema: JsonObject) -> None:
 
 
 def _problems_for_validation_errors(schema: JsonObject) -> None:
-    """FastAPI documents its own `HTTPValidationError` for 422s; ours are `Problem`s, as for every status."""
+    """FastAPI documents its own `HTTPValidationError` for 422s; ours are `Problem`s, as for every status. An
+    operation that words its parameter errors as 400s (`/infobutton`) has no 422."""
     for path in schema.get("paths", {}).values():
         for operation in path.values():
-            invalid = operation.get("responses", {}).get("422")
+            responses = operation.get("responses", {})
+            if "400" in responses:
+                responses.pop("422", None)
+            invalid = responses.get("422")
             if invalid is not None:
                 invalid["description"] = "Invalid or unknown parameter"
                 invalid["content"][PROBLEM_MEDIA_TYPE] = {"schema": {"$ref": "#/components/schemas/Problem"}}

@@ -136,6 +136,16 @@ class InvalidParameters(AppError):
     description = "One or more parameters are missing, malformed or unknown; `errors` names each one."
 
 
+class InvalidKnowledgeRequest(AppError):
+    status = 400
+    slug = "invalid-knowledge-request"
+    title = "Invalid Knowledge Request"
+    description = (
+        "An HL7 Infobutton knowledge request (`GET /infobutton`) is missing a parameter it needs, or names a code "
+        "system, recipient or response type this server does not serve; `errors` names each parameter."
+    )
+
+
 class NotReady(AppError):
     status = 503
     slug = "not-ready"
@@ -172,6 +182,7 @@ PROBLEM_TYPES: tuple[type[AppError], ...] = (
     InvalidApiKey,
     RateLimited,
     InvalidParameters,
+    InvalidKnowledgeRequest,
     NotReady,
     DatabaseUnavailable,
     TimeLimitExceeded,
@@ -249,13 +260,23 @@ async def _app_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, RequestValidationError)
+def invalid_params(exc: RequestValidationError) -> list[InvalidParam]:
+    """Each parameter FastAPI's validation refused, with why in words."""
     errors = []
     for error in exc.errors():
         where, name = _location(tuple(error.get("loc", ())))
         errors.append(InvalidParam(name=name, location=where, reason=_reason(error)))
-    detail = "; ".join(f"{e.location} parameter '{e.name}': {e.reason}" for e in errors)
+    return errors
+
+
+def invalid_params_detail(errors: list[InvalidParam]) -> str:
+    return "; ".join(f"{e.location} parameter '{e.name}': {e.reason}" for e in errors)
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = invalid_params(exc)
+    detail = invalid_params_detail(errors)
     return problem_response(
         request,
         status=InvalidParameters.status,

@@ -128,6 +128,20 @@ SPECS: dict[CodeSystem, SystemSpec] = {
 BY_LABEL = {spec.label: system for system, spec in SPECS.items()}
 BY_OID = {spec.oid: system for system, spec in SPECS.items() if spec.oid}
 BY_FHIR_URI = {spec.fhir_uri: system for system, spec in SPECS.items()}
+# Systems HL7 Infobutton requests name (MedlinePlus Connect takes them) whose codes no entry here carries: known,
+# so that a request naming one is told which systems are served rather than that the OID means nothing.
+UNSERVED_OIDS = {
+    "2.16.840.1.113883.6.103": "ICD-9-CM (diagnoses)",
+    "2.16.840.1.113883.6.104": "ICD-9-CM (procedures)",
+    "2.16.840.1.113883.6.4": "ICD-10-PCS",
+    "2.16.840.1.113883.6.88": "RxNorm",
+    "2.16.840.1.113883.6.69": "NDC",
+    "2.16.840.1.113883.6.1": "LOINC",
+    "2.16.840.1.113883.6.12": "CPT-4",
+    "2.16.840.1.113883.6.285": "HCPCS",
+}
+
+
 HPO = CodeSystem.HPO
 
 

@@ -151,6 +151,12 @@ def condition_href(slug: str) -> str:
     return entry_href(EntryType.condition, slug)
 
 
+def page_href(kind: str, slug: str) -> str:
+    """An entry's page for people: its API record's path without `/v1` (`/symptoms/low-back-pain`).
+    home.js follows the same rule for the type-ahead's suggestions."""
+    return entry_href(kind, slug).removeprefix(API_PREFIX)
+
+
 def condition_link(condition: Named) -> api.Link:
     return api.Link(slug=condition.slug, name=condition.name, href=condition_href(condition.slug))
 

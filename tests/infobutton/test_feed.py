@@ -1,0 +1,151 @@
+"""The Atom feed, judged by feedparser: MedlinePlus Connect's requests with our host, ICD-10-CM (exact and by
+ancestor), SNOMED CT, the display name's search, languages, and what EHRs send besides."""
+
+import xml.etree.ElementTree as ET
+
+import httpx
+import pytest
+
+from app.models.public import MEDICAL_NOTICE
+from tests.infobutton.requests import (
+    ICD10_OID,
+    SNOMED_OID,
+    api_record,
+    echoed,
+    medlineplus_request,
+    on_our_host,
+    people_page,
+    read_feed,
+)
+
+pytestmark = pytest.mark.anyio
+BASE = "http://127.0.0.1:8000"  # the server's default public URL: feed links are absolute
+
+
+async def test_an_icd10_request_leads_to_the_lumbar_muscle_spasm_page(client: httpx.AsyncClient) -> None:
+    url = on_our_host(medlineplus_request(ICD10_OID, "M62.830", "Muscle spasm of back"))
+    response = await client.get(url)
+    assert response.headers["content-type"] == "text/xml; charset=utf-8"
+    feed = read_feed(response)
+    assert [entry.title for entry in feed.entries] == ["Lumbar muscle spasm"]
+    entry = feed.entries[0]
+    assert people_page(entry) == f"{BASE}/conditions/lumbar-muscle-spasm"
+    assert entry.link == people_page(entry)  # what a reader opens: the page for people
+    assert api_record(entry) == f"{BASE}/v1/conditions/lumbar-muscle-spasm"
+    assert entry.id == api_record(entry)
+    assert entry.updated_parsed is not None and feed.feed.updated_parsed is not None
+    record = (await client.get("/v1/conditions/lumbar-muscle-spasm")).json()
+    assert record["summary"] in entry.summary
+    assert "Also called: Back spasm" in entry.summary
+    assert record["source"]["attribution"] in entry.summary and entry.rights == record["source"]["attribution"]
+    assert MEDICAL_NOTICE in entry.summary
+    assert feed.feed.language == "en"
+    assert echoed(feed) == {
+        "mainSearchCriteria.v.c": "M62.830",
+        "mainSearchCriteria.v.cs": ICD10_OID,
+        "mainSearchCriteria.v.dn": "Muscle spasm of back",
+        "informationRecipient": "PAT",
+        "informationRecipient.languageCode.c": "en",
+    }
+    # The people's page and the API record the links point at exist.
+    assert (await client.get("/conditions/lumbar-muscle-spasm")).status_code == 200
+
+
+async def test_a_child_code_is_answered_by_its_nearest_coded_ancestor(client: httpx.AsyncClient) -> None:
+    feed = read_feed(await client.get(on_our_host(medlineplus_request(ICD10_OID, "M62.838"))))
+    assert [entry.title for entry in feed.entries] == ["Lumbar muscle spasm"]
+    assert "nearest coded ancestor, M62.83" in feed.feed.subtitle
+    assert echoed(feed)["mainSearchCriteria.v.c"] == "M62.838"
+
+
+async def test_a_snomed_request_leads_to_the_lumbar_muscle_spasm_page(client: httpx.AsyncClient) -> None:
+    feed = read_feed(await client.get(on_our_host(medlineplus_request(SNOMED_OID, "55300003"))))
+    assert [people_page(entry) for entry in feed.entries] == [f"{BASE}/conditions/lumbar-muscle-spasm"]
+    assert feed.feed.subtitle == "Conditions coded SNOMED CT 55300003."
+
+
+async def test_a_spanish_request_is_answered_in_english_and_says_so(client: httpx.AsyncClient) -> None:
+    url = on_our_host(medlineplus_request(ICD10_OID, "M62.830", "Espasmo muscular de la espalda", language="es"))
+    feed = read_feed(await client.get(url))
+    assert [entry.title for entry in feed.entries] == ["Lumbar muscle spasm"]
+    assert feed.feed.language == "en" and all(entry.title_detail.language == "en" for entry in feed.entries)
+    assert "Results are in English: language 'es' is not available." in feed.feed.subtitle
+    assert echoed(feed)["informationRecipient.languageCode.c"] == "es"
+
+
+@pytest.mark.parametrize(
+    ("oid", "code", "why"),
+    [
+        (ICD10_OID, "A00.0", "No condition carries ICD-10-CM A00.0."),  # in the release, under no condition
+        (SNOMED_OID, "22298006", "No condition carries SNOMED CT 22298006."),  # carried by no condition
+        (ICD10_OID, "not-a-code", "'not-a-code' is not shaped like a ICD-10-CM code"),
+        (SNOMED_OID, "55300004", "'55300004' is not shaped like a SNOMED CT code"),  # wrong check digit
+    ],
+)
+async def test_a_code_that_matches_nothing_is_an_empty_feed(
+    client: httpx.AsyncClient, oid: str, code: str, why: str
+) -> None:
+    feed = read_feed(await client.get(on_our_host(medlineplus_request(oid, code))))
+    assert feed.entries == []
+    assert feed.feed.subtitle.startswith(why)
+    assert echoed(feed)["mainSearchCriteria.v.c"] == code
+
+
+async def test_the_display_name_is_searched_when_no_condition_carries_the_code(client: httpx.AsyncClient) -> None:
+    feed = read_feed(await client.get(on_our_host(medlineplus_request(SNOMED_OID, "22298006", "Lumbar spasm"))))
+    assert feed.entries and feed.entries[0].title == "Lumbar muscle spasm"
+    assert len(feed.entries) <= 3
+    assert "best matches for its display name, 'Lumbar spasm'" in feed.feed.subtitle
+
+
+async def test_parameters_it_does_not_use_are_ignored_and_the_patient_echoed(client: httpx.AsyncClient) -> None:
+    params = {
+        "mainSearchCriteria.v.cs": ICD10_OID,
+        "mainSearchCriteria.v.c": "M62.830",
+        "informationRecipient": "PROV",
+        "patientPerson.administrativeGenderCode.c": "F",
+        "age.v.v": "45",
+        "age.v.u": "a",
+        "taskContext.c.c": "PROBLISTREV",
+        "performer": "PROV",
+        "representedOrganization.id.root": "1.3.6.1.4.1.3768",
+    }
+    feed = read_feed(await client.get("/infobutton", params=params))
+    assert [entry.title for entry in feed.entries] == ["Lumbar muscle spasm"]
+    assert echoed(feed) == {
+        "mainSearchCriteria.v.c": "M62.830",
+        "mainSearchCriteria.v.cs": ICD10_OID,
+        "mainSearchCriteria.v.dn": "",
+        "informationRecipient": "PROV",
+        "informationRecipient.languageCode.c": "en",
+        "patientPerson.administrativeGenderCode.c": "F",
+        "age.v.v": "45",
+        "age.v.u": "a",
+    }
+
+
+async def test_markup_in_the_request_is_echoed_as_text(client: httpx.AsyncClient) -> None:
+    hostile = "</category><script>alert(1)</script> & \"'"
+    response = await client.get(
+        "/infobutton",
+        params={
+            "mainSearchCriteria.v.cs": SNOMED_OID,
+            "mainSearchCriteria.v.c": hostile,
+            "mainSearchCriteria.v.dn": hostile,
+        },
+    )
+    root = ET.fromstring(response.content)  # well formed, whatever was sent
+    assert root.find("{http://www.w3.org/2005/Atom}script") is None
+    feed = read_feed(response)
+    assert echoed(feed)["mainSearchCriteria.v.c"] == hostile
+    assert echoed(feed)["mainSearchCriteria.v.dn"] == hostile
+    assert b"<script>" not in response.content
+
+
+async def test_the_feed_is_cacheable_like_every_answer(client: httpx.AsyncClient) -> None:
+    url = on_our_host(medlineplus_request(ICD10_OID, "M62.830"))
+    first = await client.get(url)
+    assert first.headers["cache-control"].startswith("public, max-age=")
+    again = await client.get(url, headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304
+    assert (await client.get(url)).content == first.content  # the same question, the same bytes
