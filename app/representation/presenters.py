@@ -312,3 +312,9 @@ _PLURALS = {kind.value: kind.plural for kind in EntryType}
 def entry_href(kind: str, slug: str) -> str:
     """The URL of any entry: `condition`, `symptom`, `cause` or `treatment`."""
     return f"{API_PREFIX}/{_PLURALS[kind]}/{slug}"
+
+
+def page_href(kind: str, slug: str) -> str:
+    """An entry's page for people: its API record's path without `/v1` (`/symptoms/low-back-pain`). The site
+    serves these pages, CDS Hooks cards link to them, and home.js follows the same rule for the type-ahead."""
+    return entry_href(kind, slug).removeprefix(API_PREFIX)

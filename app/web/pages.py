@@ -27,7 +27,7 @@ from app.queries import search as search_queries
 from app.queries.vocabulary import Vocabulary
 from app.representation import presenters
 from app.representation.card import SECTIONS, Section
-from app.representation.presenters import API_PREFIX
+from app.representation.presenters import page_href
 from app.representation.records import term_record
 from app.web.rendering import STATIC_DIR, csp_hash, render
 
@@ -43,12 +43,6 @@ PAGE_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
 }
-
-
-def page_href(kind: str, slug: str) -> str:
-    """An entry's page for people: its API record's path without `/v1` (`/symptoms/low-back-pain`).
-    home.js follows the same rule for the type-ahead's suggestions."""
-    return presenters.entry_href(kind, slug).removeprefix(API_PREFIX)
 
 
 def is_site_page(path: str) -> bool:

@@ -10,7 +10,7 @@
   var pending = null;
   var timer = 0;
 
-  // An entry's page for people is its API record's path without /v1 (pages.page_href, the same rule).
+  // An entry's page for people is its API record's path without /v1 (presenters.page_href, the same rule).
   function hrefFor(item) {
     return item.href.replace(/^\/v1\//, "/");
   }
