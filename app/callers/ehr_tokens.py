@@ -14,6 +14,8 @@ from typing import Any
 
 import jwt
 
+from app.core.errors import clipped
+
 ALGORITHMS = ("ES384", "RS384")
 REQUIRED_CLAIMS = ["iss", "aud", "exp", "iat", "jti"]
 LEEWAY_SECONDS = 60  # an EHR's clock may run a little ahead or behind ours
@@ -69,10 +71,14 @@ class EhrKeys:
             raise TokenRefused(f"The bearer token is not a JWT: {error}.") from error
         algorithm, kid = header.get("alg"), header.get("kid")
         if algorithm not in ALGORITHMS:
-            raise TokenRefused(f"The JWT is signed with '{algorithm}'; this service accepts {' or '.join(ALGORITHMS)}.")
-        key = self.keys.get(kid) if isinstance(kid, str) else None
+            raise TokenRefused(
+                f"The JWT is signed with '{clipped(str(algorithm))}'; this service accepts {' or '.join(ALGORITHMS)}."
+            )
+        if not isinstance(kid, str) or not kid:
+            raise TokenRefused("The JWT's header has no kid naming the key that signed it.")
+        key = self.keys.get(kid)
         if key is None:
-            raise TokenRefused(f"The JWT's kid '{str(kid)[:100]}' names no key this service trusts.")
+            raise TokenRefused(f"The JWT's kid '{clipped(kid)}' names no key this service trusts.")
         if key.get("alg", algorithm) != algorithm:
             raise TokenRefused(f"The JWT's key '{kid}' is for {key['alg']}, not {algorithm}.")
         try:
