@@ -162,6 +162,13 @@ class InvalidBody(AppError):
     )
 
 
+class BodyTooLarge(AppError):
+    status = 413
+    slug = "body-too-large"
+    title = "Content Too Large"
+    description = "The request's body is larger than this endpoint reads; the detail says how large it may be."
+
+
 class NotReady(AppError):
     status = 503
     slug = "not-ready"
@@ -200,6 +207,7 @@ PROBLEM_TYPES: tuple[type[AppError], ...] = (
     RateLimited,
     InvalidParameters,
     InvalidBody,
+    BodyTooLarge,
     NotReady,
     DatabaseUnavailable,
     TimeLimitExceeded,

@@ -31,7 +31,8 @@ def is_cds_hooks_path(path: str) -> bool:
 
 
 class FhirElement(BaseModel):
-    model_config = ConfigDict(extra="allow", frozen=True)
+    # Strict: a value is read only as the type the OpenAPI document declares (`"300"` is no `expires_in`).
+    model_config = ConfigDict(extra="allow", frozen=True, strict=True)
 
 
 class Coding(FhirElement):

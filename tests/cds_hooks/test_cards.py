@@ -1,11 +1,14 @@
 """`POST /cds-services/condition-education` on the seeded library, open (no CDS_HOOKS_KEYS): the cards a chart's
 prefetched conditions get, and the 400 problems of bodies that are no CDS Hooks call."""
 
+import json
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
 
+from app.api.bounded_body import MAX_BODY_BYTES
 from app.core.config import Settings
 from tests.cds_hooks.calls import ICD10, PATIENT, SERVICE, SNOMED, condition, patient_view
 
@@ -158,6 +161,11 @@ BAD_BODIES: list[tuple[str, Any, str]] = [
     ("no context", _without(VALID, "context"), "context"),
     ("no patientId", _without(VALID, "context", "patientId"), "context.patientId"),
     ("a patientId that is no string", {**VALID, "context": {**VALID["context"], "patientId": 1288992}}, "patientId"),
+    (
+        "expires_in as text",
+        {**VALID, "fhirAuthorization": {**VALID["fhirAuthorization"], "expires_in": "300"}},
+        "fhirAuthorization.expires_in",
+    ),
     ("prefetch of a Patient", {**VALID, "prefetch": {"conditions": {"resourceType": "Patient"}}}, "conditions"),
     ("a coding that is no object", patient_view({**condition(), "code": {"coding": ["M54.50"]}}), "coding.0"),
 ]
@@ -193,3 +201,20 @@ async def test_the_service_answers_post_only(client: httpx.AsyncClient) -> None:
     response = await client.get(SERVICE)
     assert response.status_code == 405
     assert response.headers["content-type"] == "application/problem+json"
+
+
+async def test_a_body_larger_than_the_service_reads_is_a_413_problem(client: httpx.AsyncClient) -> None:
+    padding = "x" * MAX_BODY_BYTES
+    declared = await client.post(SERVICE, json={**VALID, "padding": padding})
+
+    async def chunks() -> AsyncIterator[bytes]:  # no Content-Length: counted as it streams in
+        yield json.dumps({**VALID, "padding": padding}).encode()
+
+    streamed = await client.post(SERVICE, content=chunks(), headers={"content-type": "application/json"})
+    for response in (declared, streamed):
+        assert response.status_code == 413
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.json()["type"] == "/problems/body-too-large"
+    # just under the bound is read (the extra field is allowed, as CDS Hooks allows extensions)
+    fitting = {**VALID, "padding": "x" * (MAX_BODY_BYTES - len(json.dumps({**VALID, "padding": ""})) - 10)}
+    assert (await client.post(SERVICE, json=fitting)).status_code == 200

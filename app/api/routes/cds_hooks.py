@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from app.api.bounded_body import MAX_BODY_BYTES, BoundedBodyRoute
 from app.api.deps import DatabaseDep, SettingsDep, reject_unknown_query_params
 from app.callers.ehr_tokens import EhrKeys, TokenRefused
 from app.core.errors import PROBLEM_MEDIA_TYPE, PROBLEM_RESPONSES, InvalidEhrToken, Problem
@@ -23,6 +24,7 @@ router = APIRouter(
     prefix=CDS_SERVICES_PATH,
     tags=["cds-hooks"],
     dependencies=[Depends(reject_unknown_query_params)],
+    route_class=BoundedBodyRoute,
     responses={status: spec for status, spec in PROBLEM_RESPONSES.items() if status not in (401, 404)},
 )
 
@@ -67,6 +69,7 @@ async def list_cds_services() -> CdsServices:
     dependencies=[Depends(verify_ehr)],
     responses={
         400: _problem("The body is not a CDS Hooks `patient-view` call (`invalid-body`); `errors` names the fields"),
+        413: _problem(f"The body is larger than {MAX_BODY_BYTES} bytes (`body-too-large`)"),
         401: _problem("The EHR's JWT is missing or not accepted (`invalid-ehr-token`), when the server trusts keys"),
     },
 )
