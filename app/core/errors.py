@@ -301,6 +301,8 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     # or unknown stays a 422, as it always was here.
     kind = InvalidBody if any(e.location == "body" for e in errors) else InvalidParameters
     detail = "; ".join(_wording(e) for e in errors[:MAX_WORDED])
+    if len(errors) > MAX_WORDED:
+        detail += f"; and {len(errors) - MAX_WORDED} more"
     return problem_response(
         request,
         status=kind.status,

@@ -218,3 +218,12 @@ async def test_a_body_larger_than_the_service_reads_is_a_413_problem(client: htt
     # just under the bound is read (the extra field is allowed, as CDS Hooks allows extensions)
     fitting = {**VALID, "padding": "x" * (MAX_BODY_BYTES - len(json.dumps({**VALID, "padding": ""})) - 10)}
     assert (await client.post(SERVICE, json=fitting)).status_code == 200
+
+
+async def test_a_body_with_many_wrong_fields_gets_a_bounded_problem(client: httpx.AsyncClient) -> None:
+    wrong = [{**condition((ICD10, "M54.50")), "code": "M54.50"} for _ in range(25)]  # a code must be an object
+    response = await client.post(SERVICE, json=patient_view(*wrong))
+    assert response.status_code == 400
+    problem = response.json()
+    assert len(problem["errors"]) == 20
+    assert problem["detail"].endswith("; and 5 more")
