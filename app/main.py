@@ -20,8 +20,9 @@ from app.api.http_cache import HttpCacheMiddleware
 from app.api.main import api_router
 from app.api.observer import ObserverMiddleware
 from app.api.openapi import install_openapi
-from app.api.routes import health, infobutton, problems
+from app.api.routes import cds_hooks, health, infobutton, problems
 from app.api.safety import ErrorBoundaryMiddleware, SecurityHeadersMiddleware
+from app.callers.ehr_tokens import EhrKeys
 from app.callers.key_ring import KeyRing
 from app.core.config import Settings, get_settings
 from app.core.errors import install_error_handlers
@@ -77,6 +78,11 @@ TAGS = [
         "description": "For EHRs: HL7 Infobutton knowledge requests (URL-based), as MedlinePlus Connect takes them, "
         "answered with an Atom feed of the conditions for an ICD-10-CM or SNOMED CT code.",
     },
+    {
+        "name": "cds-hooks",
+        "description": "CDS Hooks 2.0 for EHRs: discovery, and cards linking our pages for the active conditions of "
+        "a chart just opened (`patient-view`), read from the prefetched FHIR `Condition`s.",
+    },
     {"name": "health", "description": "Liveness and readiness probes for orchestrators."},
     {"name": "problems", "description": "Descriptions of the problem types used in error responses."},
 ]
@@ -92,6 +98,8 @@ def export_directory(settings: Settings) -> Path:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    # Read first: a key file that cannot be used stops the server before anything is opened.
+    ehr_keys = EhrKeys.load(settings.cds_hooks_keys) if settings.cds_hooks_keys else None
     url = settings.database_url
     read_pool = ReadPool(url, threads=settings.read_threads, time_limit_ms=settings.query_time_limit_ms)
     monitor = DatabaseMonitor(url, expected_revision=lambda: migrations.head_revision(url))
@@ -131,6 +139,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.read_pool = read_pool
     app.state.monitor = monitor
     app.state.export_files = export_files
+    app.state.ehr_keys = ehr_keys
     app.state.close = close
     logging.getLogger("app").setLevel(settings.log_level.upper())
 
@@ -150,6 +159,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api_router)
     app.include_router(problems.router)
     app.include_router(infobutton.router)
+    app.include_router(cds_hooks.router)
     app.include_router(embed.router)
     app.include_router(embed.script_router)
     pages.install_pages(app)

@@ -6,6 +6,9 @@
 - Without a key, a request is counted against its client address (`RATE_LIMIT`); with `API_KEYS_REQUIRED`,
   `/v1/...` refuses it (401).
 - Probes, `/metrics` and static assets are never identified or limited.
+- On `/cds-services` the `Authorization` header is the EHR's signed JWT, which the CDS Hooks routes check: it is
+  left to them, and EHRs are counted by address (an EHR calls for every chart opened: a busy one may need a
+  higher `RATE_LIMIT`).
 Every limited response carries `RateLimit-Policy` and `RateLimit`; one over the limit is a 429 problem.
 """
 
@@ -20,6 +23,7 @@ from app.callers.limiter import Limiter, Policy, Verdict, policy
 from app.core import request_context
 from app.core.config import Settings
 from app.core.errors import ApiKeyRequired, AppError, InvalidApiKey, RateLimited, problem_response
+from app.models.cds_hooks import is_cds_hooks_path
 from app.representation.presenters import API_PREFIX
 
 UNLIMITED_PREFIXES = ("/health", "/ready", "/metrics", "/static/")
@@ -39,7 +43,11 @@ class CallersMiddleware:
         if scope["type"] != "http" or scope["path"].startswith(UNLIMITED_PREFIXES):
             await self.app(scope, receive, send)
             return
-        authorization = next((value for name, value in scope["headers"] if name == b"authorization"), None)
+        authorization = (
+            None
+            if is_cds_hooks_path(scope["path"])
+            else next((value for name, value in scope["headers"] if name == b"authorization"), None)
+        )
         key: ApiKey | None = None
         if authorization is not None:
             found = await self._key(authorization.decode("latin-1"))

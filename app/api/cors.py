@@ -1,5 +1,8 @@
 """CORS by path: the widget (`/embed/...`) is fetched by the sites in `EMBED_ORIGINS`, the API by the browser
-apps in `CORS_ORIGINS`. Both are read-only GETs without credentials."""
+apps in `CORS_ORIGINS`, both with read-only GETs without credentials. Browser-based CDS Hooks clients (in
+`CORS_ORIGINS` too) also POST JSON to `/cds-services/...` with the EHR's JWT, as the specification expects."""
+
+from typing import Any
 
 from starlette.datastructures import Headers
 from starlette.middleware.cors import CORSMiddleware
@@ -8,6 +11,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.core.config import Settings
 from app.core.errors import clipped, problem_response
+from app.models.cds_hooks import is_cds_hooks_path
 
 # What a browser app may read: validators, paging, resuming an export, and when to retry.
 EXPOSED = [
@@ -34,13 +38,24 @@ ALLOWED_HEADERS = [
 ]
 
 
-def refused_preflight(request_headers: Headers, refused: str, allowed_origins: str) -> Response:
+READ_METHODS = ["GET", "HEAD"]
+CDS_HOOKS_METHODS = ["GET", "POST"]
+CDS_HOOKS_HEADERS = [*ALLOWED_HEADERS, "Content-Type"]
+
+
+def refused_preflight(
+    request_headers: Headers,
+    refused: str,
+    allowed_origins: str,
+    methods: list[str] = READ_METHODS,
+    headers: list[str] = ALLOWED_HEADERS,
+) -> Response:
     origin = clipped(request_headers.get("origin", ""))
     return problem_response(
         None,
         status=400,
         detail=f"This CORS preflight from '{origin}' is refused ({refused} not allowed). The server allows "
-        f"{allowed_origins}, GET and HEAD, and the headers {', '.join(ALLOWED_HEADERS)}.",
+        f"{allowed_origins}, {' and '.join(methods)}, and the headers {', '.join(headers)}.",
     )
 
 
@@ -63,26 +78,34 @@ class RefusePreflights:
 class ProblemCorsMiddleware(CORSMiddleware):
     """Starlette's CORS, with a refused preflight answered as a problem that names what was refused."""
 
+    def __init__(self, app: ASGIApp, *, methods: list[str], headers: list[str], **options: Any) -> None:
+        super().__init__(app, allow_methods=[*methods, "OPTIONS"], allow_headers=headers, **options)
+        self.methods = methods
+        self.headers = headers
+
     def preflight_response(self, request_headers: Headers) -> Response:
         response = super().preflight_response(request_headers)
         if response.status_code != 400:
             return response
         refused = bytes(response.body).decode().removeprefix("Disallowed CORS ")
-        problem = refused_preflight(request_headers, refused, "the origins in the server's CORS_ORIGINS setting")
+        problem = refused_preflight(
+            request_headers,
+            refused,
+            "the origins in the server's CORS_ORIGINS setting",
+            self.methods,
+            self.headers,
+        )
         problem.headers.update({k: v for k, v in response.headers.items() if k.startswith("access-control")})
         return problem
 
 
-def _cors(app: ASGIApp, origins: list[str]) -> ASGIApp:
+def _cors(
+    app: ASGIApp, origins: list[str], methods: list[str] = READ_METHODS, headers: list[str] = ALLOWED_HEADERS
+) -> ASGIApp:
     if not origins:
         return RefusePreflights(app)
     return ProblemCorsMiddleware(
-        app,
-        allow_origins=origins,
-        allow_methods=["GET", "HEAD", "OPTIONS"],
-        allow_headers=ALLOWED_HEADERS,
-        expose_headers=EXPOSED,
-        max_age=600,
+        app, methods=methods, headers=headers, allow_origins=origins, expose_headers=EXPOSED, max_age=600
     )
 
 
@@ -90,8 +113,14 @@ class PathCorsMiddleware:
     def __init__(self, app: ASGIApp, *, settings: Settings) -> None:
         self.embed = _cors(app, settings.embed_origins)
         self.api = _cors(app, settings.cors_origins)
+        self.cds_hooks = _cors(app, settings.cors_origins, CDS_HOOKS_METHODS, CDS_HOOKS_HEADERS)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope.get("path", "")
-        handler = self.embed if path.startswith("/embed/") else self.api
+        if path.startswith("/embed/"):
+            handler = self.embed
+        elif is_cds_hooks_path(path):
+            handler = self.cds_hooks
+        else:
+            handler = self.api
         await handler(scope, receive, send)

@@ -15,6 +15,7 @@ from app.core.errors import PROBLEM_MEDIA_TYPE
 from app.core.monitor import DatabaseMonitor
 from app.core.read_pool import DatabaseUnavailable, QueryTimeout
 from app.models import Condition
+from app.models.cds_hooks import is_cds_hooks_path
 from app.models.public import ConditionDetail, ConditionPage
 from app.queries import conditions, vocabulary
 from app.queries.vocabulary import Vocabulary
@@ -90,14 +91,16 @@ def _partial_records(schema: JsonObject) -> None:
 
 def _optional_api_key(schema: JsonObject) -> None:
     """`/v1` operations take an optional bearer key (`{}`: anonymous is fine unless API_KEYS_REQUIRED)."""
-    schema["components"]["securitySchemes"] = {
-        "apiKey": {
-            "type": "http",
-            "scheme": "bearer",
-            "description": "An API key from the server's operator (`conditions-api keys create NAME`). Optional "
-            "unless the server sets `API_KEYS_REQUIRED`; it gives the caller a rate limit of its own.",
+    schema["components"].setdefault("securitySchemes", {}).update(
+        {
+            "apiKey": {
+                "type": "http",
+                "scheme": "bearer",
+                "description": "An API key from the server's operator (`conditions-api keys create NAME`). Optional "
+                "unless the server sets `API_KEYS_REQUIRED`; it gives the caller a rate limit of its own.",
+            }
         }
-    }
+    )
     limit_headers = {
         "RateLimit-Policy": {"description": 'The quota: `"anonymous";q=600;w=60`.', "schema": {"type": "string"}},
         "RateLimit": {"description": 'What is left: `"anonymous";r=599;t=42`.', "schema": {"type": "string"}},
@@ -106,10 +109,16 @@ def _optional_api_key(schema: JsonObject) -> None:
         if path.startswith(UNLIMITED_PREFIXES):
             continue
         for operation in operations.values():
-            # Every counted operation (the pages and the widget too) may refuse a key or a caller over its quota.
-            operation["security"] = [{}, {"apiKey": []}]
+            # Every counted operation (the pages and the widget too) may refuse a key or a caller over its quota;
+            # CDS Hooks calls carry the EHR's JWT instead of a key (optional: checked when CDS_HOOKS_KEYS is set).
+            refusals = [("429", "over the rate limit (`rate-limited`)")]
+            if is_cds_hooks_path(path):
+                operation["security"] = [{}, *operation.get("security", [])]
+            else:
+                operation["security"] = [{}, {"apiKey": []}]
+                refusals.append(("401", "refused API key"))
             responses = operation["responses"]
-            for status, problem in (("401", "refused API key"), ("429", "over the rate limit (`rate-limited`)")):
+            for status, problem in refusals:
                 responses.setdefault(
                     status,
                     {

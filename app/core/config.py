@@ -4,6 +4,7 @@ Every setting is documented in the README; `tests/test_settings.py` fails when o
 """
 
 from functools import lru_cache
+from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
@@ -78,6 +79,11 @@ class Settings(BaseSettings):
         default="",
         description="Comma-separated addresses (or `*`) of proxies trusted to say who the client is "
         "(`X-Forwarded-For`, `X-Forwarded-Proto`); empty trusts none.",
+    )
+    cds_hooks_keys: Path | None = Field(
+        default=None,
+        description="JWK Set file of the public keys of the EHRs that may call the CDS Hooks services; each call "
+        "must carry a JWT one of them signed. Unset, `/cds-services` is open to every caller.",
     )
     metrics_enabled: bool = Field(default=True, description="Serve Prometheus metrics at `/metrics`.")
     cache_max_age: int = Field(

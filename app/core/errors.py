@@ -59,6 +59,7 @@ class AppError(Exception):
     slug: ClassVar[str] = "internal-error"
     title: ClassVar[str] = "Internal Server Error"
     description: ClassVar[str] = "The server failed to answer; the failure was logged."
+    headers: ClassVar[Mapping[str, str]] = {}
 
     def __init__(self, detail: str, *, errors: list[InvalidParam] | None = None) -> None:
         super().__init__(detail)
@@ -118,6 +119,21 @@ class InvalidApiKey(AppError):
     )
 
 
+class InvalidEhrToken(AppError):
+    status = 401
+    slug = "invalid-ehr-token"
+    title = "Invalid EHR Token"
+    description = (
+        "This server's CDS Hooks services accept calls signed by the EHRs it trusts (`CDS_HOOKS_KEYS`): the "
+        "`Authorization: Bearer <JWT>` header is missing, or its JWT is unsigned, expired, signed by a key the "
+        "server does not hold, or addressed (`aud`) to another service."
+    )
+    headers: ClassVar[Mapping[str, str]] = {
+        "WWW-Authenticate": 'Bearer realm="cds-services", error="invalid_token"',
+        "Cache-Control": "no-store",
+    }
+
+
 class RateLimited(AppError):
     status = 429
     slug = "rate-limited"
@@ -144,6 +160,23 @@ class InvalidKnowledgeRequest(AppError):
         "An HL7 Infobutton knowledge request (`GET /infobutton`) is missing a parameter it needs, or names a code "
         "system, recipient or response type this server does not serve; `errors` names each parameter."
     )
+
+
+class InvalidBody(AppError):
+    status = 400
+    slug = "invalid-body"
+    title = "Invalid Body"
+    description = (
+        "The request's body is not JSON, or not the JSON this endpoint reads (for CDS Hooks, a call shaped as the "
+        "specification says); `errors` names each field that is missing or wrong."
+    )
+
+
+class BodyTooLarge(AppError):
+    status = 413
+    slug = "body-too-large"
+    title = "Content Too Large"
+    description = "The request's body is larger than this endpoint reads; the detail says how large it may be."
 
 
 class NotReady(AppError):
@@ -180,9 +213,12 @@ PROBLEM_TYPES: tuple[type[AppError], ...] = (
     CursorNotInLog,
     ApiKeyRequired,
     InvalidApiKey,
+    InvalidEhrToken,
     RateLimited,
     InvalidParameters,
     InvalidKnowledgeRequest,
+    InvalidBody,
+    BodyTooLarge,
     NotReady,
     DatabaseUnavailable,
     TimeLimitExceeded,
@@ -257,6 +293,7 @@ async def _app_error(request: Request, exc: Exception) -> JSONResponse:
         type_uri=exc.type_uri(),
         title=exc.title,
         errors=exc.errors,
+        headers=exc.headers,
     )
 
 
@@ -264,27 +301,48 @@ def invalid_params(exc: RequestValidationError) -> list[InvalidParam]:
     """Each parameter FastAPI's validation refused, with why in words."""
     errors = []
     for error in exc.errors():
+        if error.get("type") == "json_invalid":  # located at ("body", <offset>): the offset is no field's name
+            offset = tuple(error.get("loc", ()))[-1]
+            reason = f"not valid JSON ({error.get('ctx', {}).get('error', 'decode error')} at character {offset})"
+            errors.append(InvalidParam(name="body", location="body", reason=reason))
+            continue
         where, name = _location(tuple(error.get("loc", ())))
         errors.append(InvalidParam(name=name, location=where, reason=_reason(error)))
     return errors
 
 
 def invalid_params_detail(errors: list[InvalidParam]) -> str:
-    return "; ".join(f"{e.location} parameter '{e.name}': {e.reason}" for e in errors)
+    """The errors in words, at most MAX_WORDED of them: a body of thousands of wrong fields gets a bounded answer."""
+    detail = "; ".join(_wording(e) for e in errors[:MAX_WORDED])
+    if len(errors) > MAX_WORDED:
+        detail += f"; and {len(errors) - MAX_WORDED} more"
+    return detail
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = invalid_params(exc)
+    # A body that cannot be read is a malformed request (400), as CDS Hooks has it; a parameter out of its range
+    # or unknown stays a 422, as it always was here.
+    kind = InvalidBody if any(e.location == "body" for e in errors) else InvalidParameters
     detail = invalid_params_detail(errors)
     return problem_response(
         request,
-        status=InvalidParameters.status,
+        status=kind.status,
         detail=detail or "The request is invalid.",
-        type_uri=InvalidParameters.type_uri(),
-        title=InvalidParameters.title,
-        errors=errors,
+        type_uri=kind.type_uri(),
+        title=kind.title,
+        errors=errors[:MAX_WORDED],
     )
+
+
+MAX_WORDED = 20  # errors named in one problem: a body of thousands of wrong fields gets a bounded answer
+
+
+def _wording(error: InvalidParam) -> str:
+    if error.location == "body":
+        return f"body field '{error.name}': {error.reason}" if error.name != "body" else f"body: {error.reason}"
+    return f"{error.location} parameter '{error.name}': {error.reason}"
 
 
 def _without_trailing_slash(request: Request) -> str | None:

@@ -151,12 +151,6 @@ def condition_href(slug: str) -> str:
     return entry_href(EntryType.condition, slug)
 
 
-def page_href(kind: str, slug: str) -> str:
-    """An entry's page for people: its API record's path without `/v1` (`/symptoms/low-back-pain`).
-    home.js follows the same rule for the type-ahead's suggestions."""
-    return entry_href(kind, slug).removeprefix(API_PREFIX)
-
-
 def condition_link(condition: Named) -> api.Link:
     return api.Link(slug=condition.slug, name=condition.name, href=condition_href(condition.slug))
 
@@ -348,3 +342,9 @@ _PLURALS = {kind.value: kind.plural for kind in EntryType}
 def entry_href(kind: str, slug: str) -> str:
     """The URL of any entry: `condition`, `symptom`, `cause` or `treatment`."""
     return f"{API_PREFIX}/{_PLURALS[kind]}/{slug}"
+
+
+def page_href(kind: str, slug: str) -> str:
+    """An entry's page for people: its API record's path without `/v1` (`/symptoms/low-back-pain`). The site
+    serves these pages, Infobutton feeds and CDS Hooks cards link to them, and home.js follows the same rule for the type-ahead."""
+    return entry_href(kind, slug).removeprefix(API_PREFIX)
