@@ -346,5 +346,6 @@ def entry_href(kind: str, slug: str) -> str:
 
 def page_href(kind: str, slug: str) -> str:
     """An entry's page for people: its API record's path without `/v1` (`/symptoms/low-back-pain`). The site
-    serves these pages, Infobutton feeds and CDS Hooks cards link to them, and home.js follows the same rule for the type-ahead."""
+    serves these pages, Infobutton feeds and CDS Hooks cards link to them, and home.js follows the same rule
+    for the type-ahead."""
     return entry_href(kind, slug).removeprefix(API_PREFIX)
