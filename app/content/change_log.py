@@ -63,7 +63,8 @@ _LINKS = (
 # `condition` is its own page.
 CONDITION_SHOWN = frozenset(api.Link.model_fields) - {"href"}
 TERM_SHOWN = {
-    "symptom": frozenset(api.SymptomRef.model_fields) - {"href"},
+    # `hpo_exact` is read from the `hpo_match` column.
+    "symptom": frozenset(api.SymptomRef.model_fields) - {"href", "hpo_exact"} | {"hpo_match"},
     "cause": frozenset(api.CauseRef.model_fields) - {"href"},
     "treatment": frozenset(api.TreatmentRef.model_fields) - {"href"},
 }

@@ -148,3 +148,8 @@ HPO = CodeSystem.HPO
 def hpo_attribution(release: str) -> str:
     """How HPO's terms are credited, as its licence asks: by name and release."""
     return f"Human Phenotype Ontology (HPO) release {release}, https://hpo.jax.org"
+
+
+def mondo_attribution(release: str) -> str:
+    """MONDO's credit, as CC BY 4.0 asks."""
+    return f"Mondo Disease Ontology release {release}, CC BY 4.0, https://mondo.monarchinitiative.org"

@@ -35,6 +35,11 @@ class SymptomRef(Link):
     hpo: str | None = Field(
         default=None, description="The symptom's HPO term id, when it has one.", examples=["HP:0003419"]
     )
+    hpo_exact: bool | None = Field(
+        default=None,
+        description="Whether the HPO term means exactly the symptom (else it is close, broader or "
+        "narrower: the symptom's record says how); null without a term.",
+    )
 
 
 class CauseRef(Link):
@@ -261,6 +266,13 @@ class CodeRef(ReadModel):
     description: str = Field(description="The official description.", examples=["Muscle spasm of back"])
 
 
+class CodedCondition(ConditionSummary):
+    match: MappingMatch = Field(
+        description="How the condition's code relates to it: `broader` when the code means more than the condition "
+        "(a client that wants only conditions about the code itself keeps `exact`, `close` and `narrower`)."
+    )
+
+
 class CodeLookup(ReadModel):
     """The conditions for a code. ICD-10-CM answers as MedlinePlus Connect does: exact matches, else the nearest
     ancestor code that conditions carry. SNOMED CT and MONDO match exactly."""
@@ -269,7 +281,10 @@ class CodeLookup(ReadModel):
     code: CodeRef
     matched: CodeRef | None = Field(description="The code the conditions carry; null when none matched.")
     exact: bool = Field(description="Whether `matched` is the code asked for (not an ancestor).")
-    conditions: list[ConditionSummary]
+    conditions: list[CodedCondition]
+    attribution: str | None = Field(
+        default=None, description="Whose terms these are, when a release's licence asks to be credited (MONDO)."
+    )
 
 
 class PhenotypeLookup(ReadModel):
@@ -280,6 +295,7 @@ class PhenotypeLookup(ReadModel):
     url: str = Field(description="The term's IRI.", examples=["http://purl.obolibrary.org/obo/HP_0003419"])
     symptoms: list[SymptomSummary]
     conditions: list[ConditionSummary]
+    attribution: str = Field(description="HPO's credit, with its release, as its licence asks.")
 
 
 class SearchHit(Link):

@@ -1,7 +1,7 @@
 """Code look-ups: the conditions carrying a code of any system we hold; for ICD-10-CM, a code's ancestry and the
 conditions filed under it or its nearest coded ancestor."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from sqlalchemy import literal, select
@@ -9,7 +9,7 @@ from sqlmodel import Session, col
 from sqlmodel import select as select_models
 
 from app.models import Condition, ConditionCode, ConditionSymptom, Icd10Code, OntologyTerm, Symptom
-from app.models.code_systems import CodeSystem
+from app.models.code_systems import CodeSystem, MappingMatch
 from app.models.codes import ICD10_CODE_RE, ICD10_SYSTEM
 
 
@@ -34,6 +34,27 @@ class CodeMatch:
     code: NamedCode  # the code asked for
     matched: NamedCode | None  # the code, or nearest ancestor, under which conditions are coded; None if none
     conditions: list[Condition]
+    # How each condition's code relates to the condition (by condition id): a `broader` code means more than
+    # the page does (SNOMED CT's "Cramp" on lumbar muscle spasm).
+    mappings: dict[int, MappingMatch] = field(default_factory=dict)
+
+    def mapping(self, condition: Condition) -> MappingMatch:
+        return self.mappings.get(condition.id or 0, MappingMatch.exact)
+
+    def covered(self) -> list[Condition]:
+        """The conditions that are about the code itself: found by the code, not by an ancestor, and not through
+        a code broader than the page. What an EHR may push unasked (a CDS card)."""
+        if self.matched is None or self.matched.code != self.code.code:
+            return []
+        return [condition for condition in self.conditions if self.mapping(condition) is not MappingMatch.broader]
+
+
+# The closest mapping first, when a condition carries several codes under one ICD-10-CM level.
+_CLOSEST_FIRST = (MappingMatch.exact, MappingMatch.narrower, MappingMatch.close, MappingMatch.broader)
+
+
+def _closest(matches: list[MappingMatch]) -> MappingMatch:
+    return min(matches, key=_CLOSEST_FIRST.index)
 
 
 def conditions_for(session: Session, system: CodeSystem, code: str) -> CodeMatch | None:
@@ -44,17 +65,23 @@ def conditions_for(session: Session, system: CodeSystem, code: str) -> CodeMatch
         return conditions_for_code(session, code=code)
     if system is CodeSystem.MONDO:
         return _conditions_for_term(session, system, code)
+    rows = _carriers(session, system, code)
+    if not rows:
+        return None
+    named = CarriedCode(code=code, description=rows[0][0])
+    conditions = [condition for _, _, condition in rows]
+    return CodeMatch(named, named, conditions, {condition.id or 0: match for _, match, condition in rows})
+
+
+def _carriers(session: Session, system: CodeSystem, code: str) -> list[tuple[str, MappingMatch, Condition]]:
+    """(display, match, condition) for each condition carrying the code, by name."""
     statement = (
-        select(col(ConditionCode.display), Condition)
+        select(col(ConditionCode.display), col(ConditionCode.match), Condition)
         .join(Condition, col(Condition.id) == col(ConditionCode.condition_id))
         .where(col(ConditionCode.system) == system.label, col(ConditionCode.code) == code)
         .order_by(col(Condition.name), col(Condition.slug))
     )
-    rows = list(session.execute(statement))
-    if not rows:
-        return None
-    named = CarriedCode(code=code, description=rows[0][0])
-    return CodeMatch(code=named, matched=named, conditions=[condition for _, condition in rows])
+    return [(display, MappingMatch(match), condition) for display, match, condition in session.execute(statement)]
 
 
 MAX_DEPTH = 10  # code, its subcategories, category, block, chapter: ICD-10-CM nests 7 deep at most
@@ -91,16 +118,21 @@ def conditions_for_code(session: Session, *, code: str) -> CodeMatch | None:
     levels = [level for level in chain if ICD10_CODE_RE.match(level.code)]
     category = levels[-1].code
     statement = (
-        select(col(ConditionCode.code), Condition)
+        select(col(ConditionCode.code), col(ConditionCode.match), Condition)
         .join(Condition, col(Condition.id) == col(ConditionCode.condition_id))
         .where(col(ConditionCode.system) == ICD10_SYSTEM, col(ConditionCode.code).startswith(category))
         .order_by(col(Condition.name), col(Condition.slug))
     )
-    carried = [(coded, condition) for coded, condition in session.execute(statement)]
+    carried = [(coded, MappingMatch(match), condition) for coded, match, condition in session.execute(statement)]
     for level in levels:
-        found = {condition.slug: condition for coded, condition in carried if coded.startswith(level.code)}
+        found = {condition.slug: condition for coded, _, condition in carried if coded.startswith(level.code)}
         if found:
-            return CodeMatch(code=chain[0], matched=level, conditions=list(found.values()))
+            mappings: dict[int, list[MappingMatch]] = {}
+            for coded, match, condition in carried:
+                if coded.startswith(level.code):
+                    mappings.setdefault(condition.id or 0, []).append(match)
+            closest = {id: _closest(matches) for id, matches in mappings.items()}
+            return CodeMatch(chain[0], level, list(found.values()), closest)
     return CodeMatch(code=chain[0], matched=None, conditions=[])
 
 
@@ -110,14 +142,9 @@ def _conditions_for_term(session: Session, system: CodeSystem, code: str) -> Cod
     if term is None:
         return None
     named = CarriedCode(code=code, description=term.label)
-    statement = (
-        select(Condition)
-        .join(ConditionCode, col(Condition.id) == col(ConditionCode.condition_id))
-        .where(col(ConditionCode.system) == system.label, col(ConditionCode.code) == code)
-        .order_by(col(Condition.name), col(Condition.slug))
-    )
-    found = list(session.execute(statement).scalars())
-    return CodeMatch(code=named, matched=named if found else None, conditions=found)
+    rows = _carriers(session, system, code)
+    mappings = {condition.id or 0: match for _, match, condition in rows}
+    return CodeMatch(named, named if rows else None, [condition for _, _, condition in rows], mappings)
 
 
 @dataclass(frozen=True)

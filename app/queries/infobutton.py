@@ -10,7 +10,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.models import Condition, ConditionAlias
-from app.models.code_systems import CodeSystem
+from app.models.code_systems import CodeSystem, MappingMatch
 from app.queries import search
 from app.queries.codes import conditions_for
 
@@ -32,6 +32,9 @@ class Knowledge:
     matched_by: MatchedBy
     matched_code: str | None  # the code (or ancestor) the conditions carry, when matched by code
     library_updated: datetime | None  # the latest change to any condition: the `updated` of an empty answer
+    # Conditions whose code is broader than the condition (SNOMED CT's "Cramp" on lumbar muscle spasm): an
+    # entry for such a code says so, since the page covers only part of what the code means.
+    broader: frozenset[int] = frozenset()
 
 
 def knowledge_for(session: Session, system: CodeSystem, code: str | None, display_name: str | None) -> Knowledge:
@@ -39,8 +42,10 @@ def knowledge_for(session: Session, system: CodeSystem, code: str | None, displa
     found = conditions_for(session, system, code) if code is not None else None
     conditions: list[Condition] = []
     matched_by, matched_code = MatchedBy.nothing, None
+    broader: frozenset[int] = frozenset()
     if found is not None and found.conditions and found.matched is not None:
         conditions = found.conditions[:MAX_CODED]
+        broader = frozenset(c.id or 0 for c in conditions if found.mapping(c) is MappingMatch.broader)
         matched_code = found.matched.code
         matched_by = MatchedBy.code if matched_code == found.code.code else MatchedBy.ancestor
     elif display_name:
@@ -51,6 +56,7 @@ def knowledge_for(session: Session, system: CodeSystem, code: str | None, displa
         aliases=_aliases(session, [condition.id for condition in conditions if condition.id is not None]),
         matched_by=matched_by,
         matched_code=matched_code,
+        broader=broader,
         library_updated=session.exec(select(func.max(col(Condition.updated_at)))).one(),
     )
 

@@ -1,5 +1,5 @@
 """Our CDS Hooks service as an EHR sees it: its entry in discovery, and a card for each condition of ours that an
-open chart's active conditions are coded with (ICD-10-CM, with its nearest coded ancestor, or SNOMED CT)."""
+open chart's active conditions are coded with (ICD-10-CM or SNOMED CT; exact codes only, see `_matched`)."""
 
 import re
 import uuid
@@ -57,7 +57,9 @@ def _matched(session: Session, conditions: list[FhirCondition]) -> dict[str, tup
             if match is None:
                 continue
             because = f"{system.label} {match.code.code} ({match.code.description})"
-            for condition in match.conditions:
+            # A card interrupts a clinician unasked: only pages about the code itself, not those an ancestor's
+            # fallback finds (a calf spasm is no back spasm) nor those whose code is broader than the page.
+            for condition in match.covered():
                 found.setdefault(condition.slug, (condition, because))
             if len(found) >= CARDS_PER_CALL:
                 return found

@@ -56,6 +56,11 @@ class KnowledgeRequest:
         return [AtomCategory(scheme=scheme.value, term=term) for scheme, term in echoed]
 
 
+def primary_language(tag: str) -> str:
+    """A language tag's primary subtag (BCP 47): `en-US` and `EN` are English."""
+    return tag.strip().split("-")[0].split("_")[0].lower()
+
+
 def _timestamp(moment: datetime) -> str:
     """RFC 3339 in UTC; the database keeps UTC times without a zone."""
     aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
@@ -68,17 +73,20 @@ def _paragraph(text: str, css_class: str | None = None) -> str:
     return ET.tostring(element, encoding="unicode", method="html")
 
 
-def _summary_html(condition: Condition, aliases: list[str]) -> str:
+def _summary_html(condition: Condition, aliases: list[str], broader_code: str | None) -> str:
     """What an EHR shows of the condition (classes as MedlinePlus Connect's summaries have them). The card's
     notice, not the search's: the red flags that one points to are not in the summary."""
     parts = [_paragraph(condition.summary)]
+    if broader_code is not None:
+        scope = f"This page covers only part of what {broader_code} means: the code is broader than the condition."
+        parts.append(_paragraph(scope, "scope"))
     if aliases:
         parts.append(_paragraph(f"Also called: {', '.join(aliases)}", "also-called"))
     parts += [_paragraph(condition.source_attribution, "attribution"), _paragraph(MEDICAL_NOTICE, "notice")]
     return "".join(parts)
 
 
-def _entry(condition: Condition, aliases: list[str], *, base_url: str) -> AtomEntry:
+def _entry(condition: Condition, aliases: list[str], broader_code: str | None, *, base_url: str) -> AtomEntry:
     record = f"{base_url}{presenters.condition_href(condition.slug)}"
     page = f"{base_url}{presenters.page_href('condition', condition.slug)}"
     links = [
@@ -91,7 +99,7 @@ def _entry(condition: Condition, aliases: list[str], *, base_url: str) -> AtomEn
         link=links,
         id=AtomValue(value=record),
         updated=AtomValue(value=_timestamp(condition.updated_at)),
-        summary=AtomText(value=_summary_html(condition, aliases), type="html"),
+        summary=AtomText(value=_summary_html(condition, aliases, broader_code), type="html"),
         rights=AtomText(value=condition.source_attribution),
     )
 
@@ -100,7 +108,7 @@ def _subtitle(request: KnowledgeRequest, knowledge: Knowledge) -> str:
     system = request.system.label
     asked = f"{system} {request.code_as_sent}"
     if request.code is None:
-        found = f"'{request.code_as_sent}' is not shaped like a {system} code ({request.system.spec.shape})"
+        found = f"'{request.code_as_sent}' is not shaped like a code of {system} ({request.system.spec.shape})"
     elif knowledge.matched_by is MatchedBy.code:
         found = f"Conditions coded {system} {request.code}"
     elif knowledge.matched_by is MatchedBy.ancestor:
@@ -113,14 +121,20 @@ def _subtitle(request: KnowledgeRequest, knowledge: Knowledge) -> str:
         found += f"; these are the best matches for its display name, '{request.display_name}'"
     elif knowledge.matched_by is MatchedBy.nothing and request.display_name:
         found += f", nor matches its display name, '{request.display_name}'"
-    if request.language and request.language.lower() not in LANGUAGES:
+    if request.language and primary_language(request.language) not in LANGUAGES:
         found += f". Results are in English: language '{request.language}' is not available"
     return f"{found}."
 
 
 def knowledge_response(request: KnowledgeRequest, knowledge: Knowledge, *, base_url: str) -> KnowledgeResponse:
+    asked = f"{request.system.label} {request.code}"
     entries = [
-        _entry(condition, knowledge.aliases.get(condition.id or 0, []), base_url=base_url)
+        _entry(
+            condition,
+            knowledge.aliases.get(condition.id or 0, []),
+            asked if condition.id in knowledge.broader else None,
+            base_url=base_url,
+        )
         for condition in knowledge.conditions
     ]
     newest = max((condition.updated_at for condition in knowledge.conditions), default=knowledge.library_updated)

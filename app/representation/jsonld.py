@@ -7,7 +7,7 @@ with real consumers (extruct, pyld and the schema.org vocabulary), not with this
 from typing import Any
 
 from app.models.base import TreatmentKind
-from app.models.code_systems import CodeSystem
+from app.models.code_systems import CodeSystem, MappingMatch
 from app.models.public import ConditionDetail, SymptomRef, TreatmentItem
 
 JSONLD_MEDIA_TYPE = "application/ld+json"
@@ -63,7 +63,8 @@ def _symptoms(terms: list[SymptomRef]) -> list[dict[str, Any]]:
         if term.hpo is not None:
             iri = CodeSystem.HPO.spec.iri(term.hpo)
             symptom["code"] = _medical_code(CodeSystem.HPO.label, term.hpo, None, iri)
-            symptom["sameAs"] = iri
+            if term.hpo_exact:
+                symptom["sameAs"] = iri
         seen[term.slug] = symptom
     return list(seen.values())
 
@@ -97,7 +98,9 @@ def condition_jsonld(detail: ConditionDetail, *, base_url: str) -> dict[str, Any
         condition["cause"] = _unique_names(causes, "MedicalCause")
     if detail.codes:
         condition["code"] = [_medical_code(code.system, code.code, code.display, code.url) for code in detail.codes]
-        same_as = [code.url for code in detail.codes if code.url]
+        # `sameAs` asserts identity: only an exact mapping may (two strains `sameAs` MONDO's "injury" would be
+        # one thing to a linked-data reader). The codes list every mapping, with its term's IRI.
+        same_as = [code.url for code in detail.codes if code.url and code.match is MappingMatch.exact]
         if same_as:
             condition["sameAs"] = same_as
     if detail.duration is not None:

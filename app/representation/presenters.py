@@ -157,7 +157,8 @@ def condition_link(condition: Named) -> api.Link:
 
 def symptom_ref(symptom: Symptom) -> api.SymptomRef:
     href = entry_href(EntryType.symptom, symptom.slug)
-    return api.SymptomRef(slug=symptom.slug, name=symptom.name, href=href, hpo=symptom.hpo)
+    exact = symptom.hpo_match == MappingMatch.exact if symptom.hpo is not None else None
+    return api.SymptomRef(slug=symptom.slug, name=symptom.name, href=href, hpo=symptom.hpo, hpo_exact=exact)
 
 
 def cause_ref(cause: Cause) -> api.CauseRef:

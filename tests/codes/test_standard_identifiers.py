@@ -25,6 +25,33 @@ async def test_every_condition_carries_snomed_ct_and_mondo(client: httpx.AsyncCl
                 assert code["url"] == f"http://purl.obolibrary.org/obo/{code['code'].replace(':', '_')}"
 
 
+async def test_an_exact_mapping_is_the_only_one_json_ld_calls_the_same_thing(client: httpx.AsyncClient) -> None:
+    sciatica = (await client.get("/v1/conditions/sciatica/jsonld")).json()["@graph"][0]["about"]
+    assert sciatica["sameAs"] == ["http://purl.obolibrary.org/obo/MONDO_0024333"]
+    strain = (await client.get("/v1/conditions/lumbar-strain/jsonld")).json()["@graph"][0]["about"]
+    assert "sameAs" not in strain  # MONDO's "injury" is broader: two strains are not one thing
+
+
+async def test_look_ups_say_how_each_condition_relates_to_the_code(client: httpx.AsyncClient) -> None:
+    injury = (await client.get("/v1/codes/snomed/417746004")).json()
+    assert {(c["slug"], c["match"]) for c in injury["conditions"]} == {
+        ("cervical-muscle-strain", "broader"),
+        ("lumbar-strain", "broader"),
+    }
+    sciatica = (await client.get("/v1/codes/icd10/M54.30")).json()
+    assert [(c["slug"], c["match"]) for c in sciatica["conditions"]] == [("sciatica", "exact")]
+
+
+async def test_ontology_look_ups_credit_the_release(client: httpx.AsyncClient) -> None:
+    mondo = (await client.get("/v1/codes/mondo/MONDO:0024333")).json()
+    assert mondo["attribution"] == (
+        f"Mondo Disease Ontology release {ontologies.mondo().version}, CC BY 4.0, https://mondo.monarchinitiative.org"
+    )
+    hpo = (await client.get("/v1/codes/hpo/HP:0003419")).json()
+    assert hpo["attribution"].startswith(f"Human Phenotype Ontology (HPO) release {ontologies.hpo().version}")
+    assert (await client.get("/v1/codes/icd10/M54.30")).json()["attribution"] is None
+
+
 async def test_the_hpo_term_for_low_back_pain_lists_the_conditions_with_it(client: httpx.AsyncClient) -> None:
     response = await client.get("/v1/codes/hpo/HP:0003419")
     assert response.status_code == 200

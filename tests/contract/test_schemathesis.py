@@ -30,8 +30,11 @@ def test_the_served_document_holds_under_schemathesis(db_path: Path, tmp_path: P
                 "40",
                 "--seed",
                 "1",
+                # One worker: with two, hypothesis describes filters with `ast.parse` from two threads at once,
+                # and CPython 3.11.7's parser is not thread-safe ("SystemError: AST constructor recursion depth
+                # mismatch", a runtime error of the tool, not of our API), seen on every run with 26 operations.
                 "--workers",
-                "2",
+                "1",
                 "--no-color",
             ],
             cwd=tmp_path,  # its report folder stays out of the checkout

@@ -46,6 +46,22 @@ SERVED = "ICD-10-CM (2.16.840.1.113883.6.90), SNOMED CT (2.16.840.1.113883.6.96)
             "mainSearchCriteria.v.dn",
             "at most 200 characters",
         ),
+        # Echoed into the feed, where XML 1.0 cannot carry them: the feed would not be well formed.
+        (
+            {**CODE, "mainSearchCriteria.v.cs": ICD10_OID, "mainSearchCriteria.v.dn": "sci\x01atica"},
+            "mainSearchCriteria.v.dn",
+            "holds a control character",
+        ),
+        (
+            {"mainSearchCriteria.v.c": "M62.830\x00", "mainSearchCriteria.v.cs": ICD10_OID},
+            "mainSearchCriteria.v.c",
+            "holds a control character",
+        ),
+        (
+            {**CODE, "mainSearchCriteria.v.cs": ICD10_OID, "informationRecipient.languageCode.c": "e\ufffes"},
+            "informationRecipient.languageCode.c",
+            "U+FFFE",
+        ),
     ],
 )
 async def test_a_malformed_request_is_a_400_naming_the_parameter(

@@ -62,6 +62,17 @@ async def test_a_snomed_request_leads_to_the_lumbar_muscle_spasm_page(client: ht
     feed = read_feed(await client.get(on_our_host(medlineplus_request(SNOMED_OID, "55300003"))))
     assert [people_page(entry) for entry in feed.entries] == [f"{BASE}/conditions/lumbar-muscle-spasm"]
     assert feed.feed.subtitle == "Conditions coded SNOMED CT 55300003."
+    # 55300003 (Cramp) is broader than the page: the entry says so; an exact one does not.
+    assert "covers only part of what SNOMED CT 55300003 means" in feed.entries[0].summary
+    exact = read_feed(await client.get(on_our_host(medlineplus_request(SNOMED_OID, "23056005"))))
+    assert [entry.title for entry in exact.entries] == ["Sciatica"]
+    assert "covers only part" not in exact.entries[0].summary
+
+
+@pytest.mark.parametrize("language", ["en-US", "EN", "en_GB"])
+async def test_any_english_language_tag_is_english(client: httpx.AsyncClient, language: str) -> None:
+    feed = read_feed(await client.get(on_our_host(medlineplus_request(ICD10_OID, "M62.830", language=language))))
+    assert "not available" not in feed.feed.subtitle
 
 
 async def test_a_spanish_request_is_answered_in_english_and_says_so(client: httpx.AsyncClient) -> None:
@@ -78,8 +89,8 @@ async def test_a_spanish_request_is_answered_in_english_and_says_so(client: http
     [
         (ICD10_OID, "A00.0", "No condition carries ICD-10-CM A00.0."),  # in the release, under no condition
         (SNOMED_OID, "22298006", "No condition carries SNOMED CT 22298006."),  # carried by no condition
-        (ICD10_OID, "not-a-code", "'not-a-code' is not shaped like a ICD-10-CM code"),
-        (SNOMED_OID, "55300004", "'55300004' is not shaped like a SNOMED CT code"),  # wrong check digit
+        (ICD10_OID, "not-a-code", "'not-a-code' is not shaped like a code of ICD-10-CM"),
+        (SNOMED_OID, "55300004", "'55300004' is not shaped like a code of SNOMED CT"),  # wrong check digit
     ],
 )
 async def test_a_code_that_matches_nothing_is_an_empty_feed(

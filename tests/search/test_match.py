@@ -50,6 +50,7 @@ async def test_free_text_is_resolved_through_search(client: httpx.AsyncClient) -
                 "name": "Low back pain",
                 "href": "/v1/symptoms/low-back-pain",
                 "hpo": "HP:0003419",
+                "hpo_exact": True,
             },
             "resolved_by": "search",
         }

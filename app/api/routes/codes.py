@@ -12,7 +12,9 @@ from sqlmodel import Session
 from app.api.deps import DatabaseDep
 from app.api.params import CODE_PATTERNS
 from app.core.errors import NotFound
-from app.models.code_systems import CodeSystem
+from app.models import OntologyTerm, ReferenceData
+from app.models import public as api
+from app.models.code_systems import CodeSystem, hpo_attribution, mondo_attribution
 from app.models.public import CodeLookup, PhenotypeLookup
 from app.queries.codes import conditions_for, symptoms_for_hpo
 from app.representation import presenters
@@ -83,8 +85,18 @@ def code_lookup(session: Session, system: CodeSystem, written: str) -> CodeLooku
         code=presenters.code_ref(match.code),
         matched=presenters.code_ref(match.matched) if match.matched else None,
         exact=match.matched is not None and match.matched.code == match.code.code,
-        conditions=[presenters.condition_summary(condition) for condition in match.conditions],
+        conditions=[
+            api.CodedCondition(**presenters.condition_summary(condition).model_dump(), match=match.mapping(condition))
+            for condition in match.conditions
+        ],
+        attribution=mondo_attribution(_release(session, system)) if system is CodeSystem.MONDO else None,
     )
+
+
+def _release(session: Session, system: CodeSystem) -> str:
+    """The release of an ontology the seed copied, as the database records it."""
+    marker = session.get(ReferenceData, f"{OntologyTerm.__tablename__}:{system.value}")
+    return marker.version if marker else "unknown"
 
 
 def phenotype_lookup(session: Session, written: str) -> PhenotypeLookup:
@@ -98,4 +110,5 @@ def phenotype_lookup(session: Session, written: str) -> PhenotypeLookup:
         url=str(CodeSystem.HPO.spec.iri(wanted)),
         symptoms=[presenters.symptom_summary(symptom) for symptom in match.symptoms],
         conditions=[presenters.condition_summary(condition) for condition in match.conditions],
+        attribution=hpo_attribution(_release(session, CodeSystem.HPO)),
     )

@@ -18,6 +18,7 @@ from app.core.errors import (
     InvalidParam,
     Problem,
     clipped,
+    explain_pattern,
     invalid_params,
     invalid_params_detail,
 )
@@ -28,6 +29,11 @@ from app.representation.atom import ATOM_MEDIA_TYPE, atom_xml
 from app.representation.infobutton import KnowledgeRequest, knowledge_response
 
 XML = "text/xml"
+# What an XML 1.0 document can carry: every echoed value must be, or the feed would not be well-formed.
+XML_TEXT = explain_pattern(
+    "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\ufffe\\uffff]*$",
+    lambda _: "holds a control character (or U+FFFE/U+FFFF), which no XML document may carry",
+)
 ResponseType = Literal["text/xml", "application/atom+xml", "application/json"]
 Recipient = Literal["PAT", "PROV"]
 SERVED = ", ".join(f"{system.label} ({oid})" for oid, system in BY_OID.items())
@@ -115,6 +121,7 @@ async def infobutton(
         str,
         Query(
             alias=KnowledgeParam.code.value,
+            pattern=XML_TEXT,
             min_length=1,
             max_length=64,
             description="The code, as the EHR holds it. A code not shaped like one of its system's matches nothing.",
@@ -135,6 +142,7 @@ async def infobutton(
         str | None,
         Query(
             alias=KnowledgeParam.display_name.value,
+            pattern=XML_TEXT,
             max_length=200,
             description="The code's display name: searched for when no condition carries the code.",
             examples=["Muscle spasm of back"],
@@ -148,6 +156,7 @@ async def infobutton(
         str,
         Query(
             alias=KnowledgeParam.language.value,
+            pattern=XML_TEXT,
             max_length=35,
             description="The language wanted (`en`). Another gets English, and the feed's subtitle says so.",
         ),
@@ -160,13 +169,16 @@ async def infobutton(
         ),
     ] = "text/xml",
     gender: Annotated[
-        str | None, Query(alias=KnowledgeParam.gender.value, max_length=40, description="Accepted and echoed.")
+        str | None,
+        Query(alias=KnowledgeParam.gender.value, pattern=XML_TEXT, max_length=40, description="Accepted and echoed."),
     ] = None,
     age: Annotated[
-        str | None, Query(alias=KnowledgeParam.age.value, max_length=40, description="Accepted and echoed.")
+        str | None,
+        Query(alias=KnowledgeParam.age.value, pattern=XML_TEXT, max_length=40, description="Accepted and echoed."),
     ] = None,
     age_unit: Annotated[
-        str | None, Query(alias=KnowledgeParam.age_unit.value, max_length=40, description="Accepted and echoed.")
+        str | None,
+        Query(alias=KnowledgeParam.age_unit.value, pattern=XML_TEXT, max_length=40, description="Accepted and echoed."),
     ] = None,
 ) -> Response:
     """Answer an HL7 Infobutton knowledge request (as MedlinePlus Connect takes it) with an Atom feed.
