@@ -80,6 +80,13 @@ async def test_a_snomed_ct_concept_broader_than_our_page_gets_no_card(client: ht
     assert await cards_for(client, patient_view(condition((SNOMED, code)))) == []
 
 
+@pytest.mark.parametrize("code", ["M54.2", "G57.01"])  # cervicalgia (any neck pain); a sciatic nerve lesion
+async def test_an_icd10_code_broader_than_our_page_gets_no_card(client: httpx.AsyncClient, code: str) -> None:
+    looked_up = (await client.get(f"/v1/codes/icd10/{code}")).json()
+    assert looked_up["exact"] is True and {c["match"] for c in looked_up["conditions"]} == {"broader"}
+    assert await cards_for(client, patient_view(condition((ICD10, code)))) == []
+
+
 async def test_a_snomed_ct_coded_condition_gets_its_card(client: httpx.AsyncClient) -> None:
     cards = await cards_for(client, patient_view(condition((SNOMED, "23056005"))))
     assert linked_slugs(cards) == ["sciatica"]
