@@ -24,6 +24,7 @@ from app.content.library import Library, load_library
 from app.content.writer import Counts
 from app.core.db import is_sqlite
 from app.models import Icd10Code, OntologyTerm, ReferenceData
+from app.models.codes import ontology_release_key
 from app.representation.library import Key
 
 __all__ = ["Counts", "SeedReport", "apply_library", "seed"]
@@ -178,7 +179,7 @@ def with_billable_codes(session: Session, codes: CodeSet) -> CodeSet:
 
 def _sync_ontology_terms(session: Session, release: ontologies.Ontology) -> Counts:
     """Copy an ontology release's current terms into the database when it holds no copy, or another release's."""
-    name = f"{OntologyTerm.__tablename__}:{release.system.value}"
+    name = ontology_release_key(release.system.value)
     marker = session.get(ReferenceData, name)
     held = select(func.count()).select_from(OntologyTerm).where(col(OntologyTerm.system) == release.system.label)
     if marker is not None and marker.version == release.version:

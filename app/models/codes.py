@@ -49,6 +49,11 @@ class OntologyTerm(SQLModel, table=True):
     label: str
 
 
+def ontology_release_key(system: str) -> str:
+    """The `reference_data` row naming the release of an ontology the seed copied (`ontology_term:hpo`)."""
+    return f"{OntologyTerm.__tablename__}:{system}"
+
+
 class ReferenceData(SQLModel, table=True):
     """Which release of each reference data set the database holds, so seeding reloads it only on change."""
 

@@ -21,8 +21,7 @@ from app.models import (
     Treatment,
 )
 from app.models.code_systems import CodeSystem
-from app.models.codes import parse_icd10
-from app.queries.codes import conditions_for, conditions_for_code
+from app.queries.codes import conditions_for
 from app.queries.references import Reference, UnknownReferences
 
 
@@ -32,8 +31,8 @@ class ConditionFilters:
     causes: Sequence[str] = field(default_factory=tuple)
     treatments: Sequence[str] = field(default_factory=tuple)
     specialty: str | None = None
-    icd10: str | None = None
-    codes: Mapping[CodeSystem, str | None] = field(default_factory=dict)  # SNOMED CT, MONDO: exact matches
+    # ICD-10-CM (with its nearest coded ancestor), SNOMED CT and MONDO (exact matches), as sent
+    codes: Mapping[CodeSystem, str | None] = field(default_factory=dict)
 
 
 # One SELECT per relationship (plus one for the condition): constant however many links a condition has.
@@ -100,12 +99,6 @@ def _filter_clauses(session: Session, filters: ConditionFilters) -> list[ColumnE
                 continue
             members = select(link_condition).where(link_term == found[slug], counts)
             clauses.append(col(Condition.id).in_(members))
-    if filters.icd10 is not None:
-        coded = _conditions_for_icd10(session, filters.icd10)
-        if coded is None:
-            unknown.append(Reference("icd10", filters.icd10))
-        else:
-            clauses.append(col(Condition.id).in_([c.id for c in coded]))
     for system, written_code in filters.codes.items():
         if written_code is None:
             continue
@@ -120,13 +113,6 @@ def _filter_clauses(session: Session, filters: ConditionFilters) -> list[ColumnE
     if filters.specialty is not None:
         clauses.append(func.lower(col(Condition.specialty)) == filters.specialty.lower())
     return clauses
-
-
-def _conditions_for_icd10(session: Session, code: str) -> list[Condition] | None:
-    """The conditions of the code or its nearest coded ancestor; None when the code set does not hold it."""
-    wanted = parse_icd10(code)
-    match = conditions_for_code(session, code=wanted) if wanted is not None else None
-    return None if match is None else match.conditions
 
 
 def with_links(session: Session, *, ids: list[int] | None = None) -> list[Condition]:

@@ -12,9 +12,10 @@ from sqlmodel import Session
 from app.api.deps import DatabaseDep
 from app.api.params import CODE_PATTERNS
 from app.core.errors import NotFound
-from app.models import OntologyTerm, ReferenceData
+from app.models import ReferenceData
 from app.models import public as api
 from app.models.code_systems import CodeSystem, hpo_attribution, mondo_attribution
+from app.models.codes import ontology_release_key
 from app.models.public import CodeLookup, PhenotypeLookup
 from app.queries.codes import conditions_for, symptoms_for_hpo
 from app.representation import presenters
@@ -95,7 +96,7 @@ def code_lookup(session: Session, system: CodeSystem, written: str) -> CodeLooku
 
 def _release(session: Session, system: CodeSystem) -> str:
     """The release of an ontology the seed copied, as the database records it."""
-    marker = session.get(ReferenceData, f"{OntologyTerm.__tablename__}:{system.value}")
+    marker = session.get(ReferenceData, ontology_release_key(system.value))
     return marker.version if marker else "unknown"
 
 

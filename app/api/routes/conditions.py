@@ -102,8 +102,7 @@ async def list_conditions(
         causes=cause,
         treatments=treatment,
         specialty=specialty,
-        icd10=icd10,
-        codes={CodeSystem.SNOMED: snomed, CodeSystem.MONDO: mondo},
+        codes={CodeSystem.ICD10: icd10, CodeSystem.SNOMED: snomed, CodeSystem.MONDO: mondo},
     )
     added = comma_list(expand, DETAIL_FIELDS) if expand else None
     page = await db.run(condition_page, filters=filters, after=after, limit=limit, expand=added)
