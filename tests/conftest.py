@@ -91,7 +91,16 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 
 @pytest.fixture
 def content_copy(tmp_path: Path) -> Path:
-    """An editable copy of the seed folder, for tests that change content."""
+    """An editable copy of the seed folder's English content, for tests that change content (an edit of an
+    English page would otherwise have to be made to its translations too: `translated_content_copy`)."""
+    target = tmp_path / "seed"
+    shutil.copytree(SEED_DIR, target, ignore=lambda folder, _: ["translations"] if Path(folder) == SEED_DIR else [])
+    return target
+
+
+@pytest.fixture
+def translated_content_copy(tmp_path: Path) -> Path:
+    """An editable copy of the whole seed folder, translations included."""
     target = tmp_path / "seed"
     shutil.copytree(SEED_DIR, target)
     return target

@@ -133,6 +133,8 @@ def summarize(file: ConditionFile) -> str:
             "related": list(file.links.related.items()),
             "terms": {key: [(item.line, item.terms) for item in items] for key, items in file.term_links.items()},
             "lines": [(key, line) for key, line in file.lines.items() if key and key[0] in LINKED_KEYS],
+            "faqs": file.faqs,
+            "has_duration": file.has_duration,
         },
         ensure_ascii=False,
     )
@@ -154,6 +156,8 @@ def as_file(path: Path, known: KnownFile) -> ConditionFile:
             key: tuple(ItemTerms(line, tuple(terms)) for line, terms in items) for key, items in data["terms"].items()
         },
         lines={tuple(key): line for key, line in data["lines"]},
+        faqs=data["faqs"],
+        has_duration=data["has_duration"],
         sha256=known.sha256,
         known=True,
     )

@@ -27,6 +27,7 @@ from app.content.parser import (
 )
 from app.content.schema import CauseIn, SymptomIn, TreatmentIn
 from app.content.slugs import slugify
+from app.content.translations import Translation, read_translations
 from app.models.code_systems import CodeSystem, MappingMatch
 from app.models.codes import ICD10_SYSTEM
 
@@ -43,6 +44,9 @@ class Library:
     # Conditions whose files are as the database was seeded from them: not parsed, their rows stay as they are.
     unchanged_conditions: frozenset[str] = frozenset()
     files: tuple[ConditionFile, ...] = ()  # every condition file as read, for the next seed's known files
+    translations: tuple[Translation, ...] = ()  # every entry's translations (translations/<language>/)
+    # Entries with no translation into a language: served in English, saying so (the linter's warnings).
+    translation_gaps: tuple[ContentError, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,8 @@ def load_library(root: Path, codes: CodeSet | None = None, *, known: Mapping[str
     errors += check_vocabulary_spelling(folder)
     if codes is not None:
         errors += check_codes(folder, codes)
+    translated = read_translations(folder)
+    errors += translated.errors
     if errors:
         raise ContentErrors(errors)
     return Library(
@@ -114,6 +120,8 @@ def load_library(root: Path, codes: CodeSet | None = None, *, known: Mapping[str
         treatments=folder.treatments.terms,
         unchanged_conditions=frozenset(file.slug for file in folder.conditions if file.known and file.slug),
         files=tuple(folder.conditions),
+        translations=tuple(translated.translations),
+        translation_gaps=tuple(translated.gaps),
     )
 
 

@@ -41,7 +41,7 @@ def lint(root: Path, *, today: date) -> list[Finding]:
 
 
 def _warnings(library: Library, codes: CodeSet, today: date) -> list[Finding]:
-    findings: list[Finding] = []
+    findings = [Finding(gap.path, gap.line, "warning", gap.message) for gap in library.translation_gaps]
     for parsed in library.conditions:
         findings += _overdue(parsed, today)
         findings += _code_descriptions(parsed, codes)

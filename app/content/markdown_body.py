@@ -13,7 +13,7 @@ with `Note:` is an editor's note on the item.
 """
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,6 +47,18 @@ SECTION_HEADINGS = {
     "frequently asked questions": "faqs",
 }
 NOTE_PREFIX = "note:"
+ENGLISH_HEADINGS = ("Causes", "Symptoms", "Treatments", "Self-care", "When to seek urgent care", "FAQ")
+
+
+def _first_headings(headings: Mapping[str, str]) -> list[str]:
+    """The headings to suggest: the first spelling of each section."""
+    if headings is SECTION_HEADINGS:
+        return list(ENGLISH_HEADINGS)
+    first: dict[str, str] = {}
+    for title, key in headings.items():
+        first.setdefault(key, title[:1].upper() + title[1:])
+    return list(first.values())
+
 
 # Inline Markdown (links, emphasis) is parsed only where it is read, in list items: a page's paragraphs are kept as
 # their source text, and parsing their inlines was a third of the cost of reading a page.
@@ -93,8 +105,19 @@ def _blocks(tokens: list[Token]) -> Iterator[_Block]:
 
 
 class BodyParser:
-    def __init__(self, path: Path, content: str, first_line: int) -> None:
+    def __init__(
+        self,
+        path: Path,
+        content: str,
+        first_line: int,
+        headings: Mapping[str, str] = SECTION_HEADINGS,
+        note_prefix: str = NOTE_PREFIX,
+    ) -> None:
+        """`headings` maps each lower-cased `## Heading` to its section key, and a nested item starting with
+        `note_prefix` is an editor's note (a translation's are its language's)."""
         self.path = path
+        self.headings = headings
+        self.note_prefix = note_prefix.lower()
         self.lines = content.split("\n")
         self.first_line = first_line
         self.env: dict[str, Any] = {}  # link reference definitions, which inline parsing of items needs
@@ -160,9 +183,9 @@ class BodyParser:
                     continue
                 if level == 2:
                     close_part()
-                    key = SECTION_HEADINGS.get(title.lower())
+                    key = self.headings.get(title.lower())
                     if key is None:
-                        allowed = "Causes, Symptoms, Treatments, Self-care, When to seek urgent care, FAQ"
+                        allowed = ", ".join(_first_headings(self.headings))
                         self.error(block.open, f"unknown section '## {title}' (expected one of: {allowed})")
                     elif key in body.sections or (key == "faqs" and body.faqs):
                         self.error(block.open, f"section '## {title}' appears twice")
@@ -213,10 +236,11 @@ class BodyParser:
             notes = []
             for nested in item.inner:
                 if nested.type == "inline" and nested.level > item.open.level + 2:
-                    if nested.content.lower().startswith(NOTE_PREFIX):
-                        notes.append(_one_line(nested.content[len(NOTE_PREFIX) :]))
+                    if nested.content.lower().startswith(self.note_prefix):
+                        notes.append(_one_line(nested.content[len(self.note_prefix) :]))
                     else:
-                        self.error(nested, "a nested item must start with 'Note:' (an editor's note)")
+                        prefix = self.note_prefix.capitalize()
+                        self.error(nested, f"a nested item must start with '{prefix}' (an editor's note)")
             if not terms:
                 if reported:  # already said why (a link of the wrong kind): not also "names no term"
                     continue

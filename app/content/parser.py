@@ -73,6 +73,9 @@ class ConditionFile:
     lines: dict[Path_, int] = field(default_factory=dict)
     condition: ParsedCondition | None = None  # the whole file, when it has no errors
     sha256: str | None = None  # of the file's bytes
+    # What a translation must match besides the terms (app/content/translations.py), when the file could be read.
+    faqs: int | None = None  # how many FAQs the page has
+    has_duration: bool | None = None
     known: bool = False  # unchanged since the database was seeded from it: taken from its summary, not parsed
 
     def line(self, *key: str | int) -> int:
@@ -123,21 +126,42 @@ def parse_condition(path: Path, data: bytes) -> ConditionFile:
     return replace(_parse_condition(path, data), sha256=hashlib.sha256(data).hexdigest())
 
 
-def _parse_condition(path: Path, data: bytes) -> ConditionFile:
+@dataclass(frozen=True)
+class PageText:
+    """A page file split into its front matter and Markdown body, with the file line each starts on."""
+
+    front: str
+    body: str
+    front_first_line: int
+    body_first_line: int
+
+
+def split_page(path: Path, data: bytes) -> PageText | ContentError:
     text = _decode(path, data)
     if isinstance(text, ContentError):
-        return ConditionFile(path, [text])
+        return text
     opening = _front_matter.FM_BOUNDARY.match(text) if _front_matter.FM_BOUNDARY else None
     if opening is None:
-        return ConditionFile(
-            path, [ContentError(path, 1, "a condition file starts with YAML front matter after '---'")]
-        )
+        return ContentError(path, 1, "a condition file starts with YAML front matter after '---'")
     try:
         front_text, content = _front_matter.split(text)
     except ValueError:
-        return ConditionFile(path, [ContentError(path, 1, "the front matter is not closed by a '---' line")])
+        return ContentError(path, 1, "the front matter is not closed by a '---' line")
     front_first_line = text.count("\n", 0, opening.end()) + 1
     body_first_line = text.count("\n", 0, len(text) - len(content)) + 1
+    return PageText(front_text, content, front_first_line, body_first_line)
+
+
+def _parse_condition(path: Path, data: bytes) -> ConditionFile:
+    page = split_page(path, data)
+    if isinstance(page, ContentError):
+        return ConditionFile(path, [page])
+    front_text, content, front_first_line, body_first_line = (
+        page.front,
+        page.body,
+        page.front_first_line,
+        page.body_first_line,
+    )
 
     # The body does not depend on the front matter: it is checked even when the front matter is unreadable.
     body_parser = BodyParser(path, content, body_first_line)
@@ -164,6 +188,8 @@ def _parse_condition(path: Path, data: bytes) -> ConditionFile:
         links=_valid_links(data),
         term_links=_term_links(body.sections),
         lines=lines,
+        faqs=len(body.faqs),
+        has_duration=data.get("duration") is not None,
     )
     if errors or front is None:
         return file

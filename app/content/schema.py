@@ -154,3 +154,40 @@ class ConditionDocument(Strict):
     self_care: Section = Section()
     red_flags: Section = Section()  # symptoms that need urgent care
     faqs: tuple[FaqIn, ...] = ()
+
+
+# Translations (seed/translations/<language>/): the words of an English entry in another language. Structure,
+# links and codes stay the original's; a translation says what it translates, who or what translated it, and
+# carries its own review.
+
+
+class TranslationIn(Strict):
+    of: Text  # the original's path in the content folder: `conditions/sciatica.md`, `vocabulary/symptoms.yaml`
+    by: Text  # who or what translated it; a machine translation says so
+    date: date
+
+
+class ConditionTranslationFront(Strict):
+    slug: Slug
+    name: Text
+    aliases: list[Text] = []
+    summary: Text
+    body_area: Text
+    duration_text: Text | None = None  # the duration in words; the days are the original's
+    translation: TranslationIn
+    review: ReviewIn
+    editor_notes: list[Text] = []
+
+
+class TermTranslationIn(Strict):
+    slug: Slug
+    name: Text
+    aliases: list[Text] = []
+    description: Text | None = None
+    editor_notes: list[Text] = []
+
+
+class VocabularyTranslationIn(Strict):
+    translation: TranslationIn
+    review: ReviewIn
+    terms: list[TermTranslationIn]

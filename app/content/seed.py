@@ -8,7 +8,7 @@ index are written in one transaction, so they never disagree. Re-seeding unchang
 
 import gc
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -21,9 +21,10 @@ from app.content import change_log, known_files, ontologies, search_index, write
 from app.content.bulk import insert_rows
 from app.content.icd10 import CodeSet, load_code_set
 from app.content.library import Library, load_library
+from app.content.translations import Translation
 from app.content.writer import Counts
 from app.core.db import is_sqlite
-from app.models import Icd10Code, OntologyTerm, ReferenceData
+from app.models import EntryTranslation, Icd10Code, OntologyTerm, ReferenceData
 from app.models.codes import ontology_release_key
 from app.representation.library import Key
 
@@ -136,11 +137,17 @@ def _apply(
     now = now or datetime.now(UTC)
     with report.timing("rows"):
         plan = writer.plan(session, library)
+        report.counts["translations"], translated = _sync_translations(session, library.translations)
     with report.timing("change log"):
-        reach = change_log.reach_before(session, plan) if track_changes and not rebuild_log else None
+        # A translation shows in other entries too (a term's name on every page listing it): when any changed,
+        # every entry is compared rather than a reach worked out for each language.
+        compare_all = rebuild_log or bool(translated)
+        reach = change_log.reach_before(session, plan) if track_changes and not compare_all else None
     with report.timing("rows"):
         applied = writer.apply(session, plan, now)
-        report.counts, report.written = plan.counts(), plan.written()
+        report.counts, report.written = {**plan.counts(), **report.counts}, plan.written()
+        for key in translated:  # re-read by the search index like the entry's own rows
+            report.written.setdefault(key, "updated")
         report.counts["icd10 codes"] = _sync_code_table(session, codes)
         for release in ontologies.releases():
             report.counts[f"{release.system.value} terms"] = _sync_ontology_terms(session, release)
@@ -189,6 +196,43 @@ def _sync_ontology_terms(session: Session, release: ontologies.Ontology) -> Coun
     insert_rows(session, OntologyTerm, rows)
     session.merge(ReferenceData(name=name, version=release.version))
     return Counts(created=len(rows), deleted=int(deleted.rowcount))  # type: ignore[attr-defined]
+
+
+def _sync_translations(session: Session, translations: Iterable[Translation]) -> tuple[Counts, set[Key]]:
+    """Make `entry_translation` hold exactly these translations; returns the counts and the entries (kind, slug)
+    whose translation into any language was created, changed or deleted."""
+    wanted = {(t.kind, t.slug, t.language): t for t in translations}
+    stored = {
+        (kind, slug, language): digest
+        for kind, slug, language, digest in session.execute(
+            select(
+                col(EntryTranslation.kind),
+                col(EntryTranslation.slug),
+                col(EntryTranslation.language),
+                col(EntryTranslation.digest),
+            )
+        )
+    }
+    gone = [key for key in stored if key not in wanted]
+    changed = [key for key, translation in wanted.items() if stored.get(key) != translation.digest]
+    for kind, slug, language in [*gone, *changed]:
+        session.execute(
+            delete(EntryTranslation).where(
+                col(EntryTranslation.kind) == kind,
+                col(EntryTranslation.slug) == slug,
+                col(EntryTranslation.language) == language,
+            )
+        )
+    rows = [
+        {"kind": t.kind, "slug": t.slug, "language": t.language, "document": t.document, "digest": t.digest}
+        for t in (wanted[key] for key in changed)
+    ]
+    insert_rows(session, EntryTranslation, rows)
+    created = sum(1 for key in changed if key not in stored)
+    counts = Counts(
+        created=created, updated=len(changed) - created, unchanged=len(wanted) - len(changed), deleted=len(gone)
+    )
+    return counts, {(kind, slug) for kind, slug, _ in [*gone, *changed]}
 
 
 def _sync_code_table(session: Session, codes: CodeSet) -> Counts:

@@ -15,6 +15,7 @@ from app.models.condition import (
 )
 from app.models.content_files import ContentFile
 from app.models.search import SearchEngineFile, SearchWord
+from app.models.translation import EntryTranslation
 from app.models.vocabulary import Cause, Symptom, Treatment
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "ConditionTreatment",
     "ContentFile",
     "EntryState",
+    "EntryTranslation",
     "Faq",
     "Icd10Code",
     "OntologyTerm",

@@ -194,26 +194,28 @@ def test_plain_rows_and_orm_objects_give_the_same_records(write_engine: Engine) 
     assert list(from_rows) == list(from_orm)
 
 
-def test_an_unchanged_reseed_reaches_nothing(write_engine: Engine, content_copy: Path) -> None:
-    report = seed(write_engine, content_copy)
+def test_an_unchanged_reseed_reaches_nothing(write_engine: Engine, translated_content_copy: Path) -> None:
+    report = seed(write_engine, translated_content_copy)
     assert report.logged == [] and report.written == {}
 
 
-def test_the_report_names_the_rows_written_and_the_entries_logged(write_engine: Engine, content_copy: Path) -> None:
+def test_the_report_names_the_rows_written_and_the_entries_logged(
+    write_engine: Engine, translated_content_copy: Path
+) -> None:
     """What an incremental search index needs: the rows written, and every entry that shows them."""
-    replace_in(content_copy / SYMPTOMS, "name: Neck pain\n", "name: Neck ache\n")
-    write_condition(content_copy, "new-test", symptoms=("neck-pain",))
-    report = seed(write_engine, content_copy)
+    replace_in(translated_content_copy / SYMPTOMS, "name: Neck pain\n", "name: Neck ache\n")
+    write_condition(translated_content_copy, "new-test", symptoms=("neck-pain",))
+    report = seed(write_engine, translated_content_copy)
     assert report.written == {("symptom", "neck-pain"): "updated", ("condition", "new-test"): "created"}
-    pages = (content_copy / "conditions").glob("*.md")
+    pages = (translated_content_copy / "conditions").glob("*.md")
     necks = {("condition", path.stem) for path in pages if "symptom:neck-pain" in path.read_text(encoding="utf-8")}
     # The new page's terms list it too (the factory's default cause and treatment).
     terms = {("symptom", "neck-pain"), ("cause", "dehydration"), ("treatment", "rest")}
     assert {key for key, _ in report.logged} == terms | necks
     assert {action for _, action in report.logged} == {"upsert"}
 
-    (content_copy / "conditions" / "new-test.md").unlink()
-    report = seed(write_engine, content_copy)
+    (translated_content_copy / "conditions" / "new-test.md").unlink()
+    report = seed(write_engine, translated_content_copy)
     assert report.written == {("condition", "new-test"): "deleted"}
     assert set(report.logged) == {(("condition", "new-test"), "delete"), *((key, "upsert") for key in terms)}
 

@@ -58,24 +58,26 @@ def test_a_changed_file_is_parsed_and_written_even_when_its_size_and_time_are_th
     assert parsed(write_engine, content_copy) == set()
 
 
-def test_a_renamed_file_is_parsed_once_and_changes_no_row(write_engine: Engine, content_copy: Path) -> None:
-    (content_copy / LUMBAR).rename(content_copy / "conditions" / "renamed.md")
-    assert parsed(write_engine, content_copy) == {"renamed"}
-    report = seed(write_engine, content_copy)
+def test_a_renamed_file_is_parsed_once_and_changes_no_row(write_engine: Engine, translated_content_copy: Path) -> None:
+    (translated_content_copy / LUMBAR).rename(translated_content_copy / "conditions" / "renamed.md")
+    translation = translated_content_copy / "translations" / "es" / LUMBAR
+    replace_in(translation, f"of: {LUMBAR}\n", "of: conditions/renamed.md\n")  # what it translates moved
+    assert parsed(write_engine, translated_content_copy) == {"renamed"}
+    report = seed(write_engine, translated_content_copy)
     assert not report.changed and report.logged == []
-    assert parsed(write_engine, content_copy) == set()
+    assert parsed(write_engine, translated_content_copy) == set()
 
 
 def test_another_parser_reads_every_file_again(
-    write_engine: Engine, content_copy: Path, monkeypatch: pytest.MonkeyPatch
+    write_engine: Engine, translated_content_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(known_files, "parser_version", lambda: "another-parser")
-    every = {path.stem for path in content_copy.glob("conditions/*.md")}
-    assert parsed(write_engine, content_copy) == every
+    every = {path.stem for path in translated_content_copy.glob("conditions/*.md")}
+    assert parsed(write_engine, translated_content_copy) == every
     before = count(write_engine, "SELECT count(*) FROM change")
-    assert not seed(write_engine, content_copy).changed  # same content: nothing written but the summaries
+    assert not seed(write_engine, translated_content_copy).changed  # same content: nothing written but the summaries
     assert count(write_engine, "SELECT count(*) FROM change") == before
-    assert parsed(write_engine, content_copy) == set()
+    assert parsed(write_engine, translated_content_copy) == set()
 
 
 def test_a_row_written_by_other_means_is_not_trusted(write_engine: Engine, content_copy: Path) -> None:

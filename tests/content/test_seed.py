@@ -69,22 +69,23 @@ def test_a_cause_changed_twice_over_is_one_update(write_engine: Engine, content_
     assert str(report.counts["causes"]) == f"0 created, 1 updated, {total - 1} unchanged, 0 deleted"
 
 
-def test_reseeding_unchanged_content_changes_nothing(write_engine: Engine, content_copy: Path) -> None:
+def test_reseeding_unchanged_content_changes_nothing(write_engine: Engine, translated_content_copy: Path) -> None:
     before = dump(write_engine)
-    report = seed(write_engine, content_copy)
+    report = seed(write_engine, translated_content_copy)
     assert not report.changed
     assert set(report.counts) == {
         "symptoms",
         "causes",
         "treatments",
         "conditions",
+        "translations",
         "icd10 codes",
         "hpo terms",
         "mondo terms",
     }
     for counts in report.counts.values():
         assert (counts.created, counts.updated, counts.deleted) == (0, 0, 0)
-    assert report.counts["conditions"].unchanged == len(list((content_copy / "conditions").glob("*.md")))
+    assert report.counts["conditions"].unchanged == len(list((translated_content_copy / "conditions").glob("*.md")))
     assert report.counts["icd10 codes"].unchanged == 98466
     assert dump(write_engine) == before
 
