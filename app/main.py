@@ -11,6 +11,7 @@ from fastapi.routing import APIRoute
 from app import __version__, migrations
 from app.api import metrics
 from app.api.callers import CallersMiddleware
+from app.api.content_language import ContentLanguageMiddleware
 from app.api.cors import PathCorsMiddleware
 from app.api.disconnect import CancelOnDisconnectMiddleware
 from app.api.docs import install_docs
@@ -150,6 +151,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # error boundary (so a 500 still gets CORS headers), the caller check (keys and rate limits, so cached answers
     # count too), the cache (it answers warm GETs before routing), then the cancelling of work for clients that
     # left (on cache misses only).
+    app.add_middleware(ContentLanguageMiddleware)
     app.add_middleware(CancelOnDisconnectMiddleware)
     app.add_middleware(HttpCacheMiddleware, settings=settings, monitor=monitor)
     app.add_middleware(CallersMiddleware, settings=settings, keys=key_ring)

@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 
 from app.core.errors import NotFound
+from app.core.locales import DEFAULT, Negotiated
 from app.core.read_pool import ReadPool
 from app.models.public import ConditionDetail
 from app.queries import conditions
@@ -22,9 +23,10 @@ class Canonical:
     slug: str
 
 
-def detail_or_canonical(session: Session, slug: str) -> ConditionDetail | Canonical:
-    """The condition's record, or the canonical slug it redirects to; NotFound when neither exists."""
-    detail = condition_record(session, slug)
+def detail_or_canonical(session: Session, slug: str, asked: Negotiated = DEFAULT) -> ConditionDetail | Canonical:
+    """The condition's record in the language asked for, or the canonical slug it redirects to; NotFound when
+    neither exists."""
+    detail = condition_record(session, slug, asked)
     if detail is not None:
         return detail
     canonical = conditions.canonical_slug(session, slug=slug)
@@ -33,8 +35,8 @@ def detail_or_canonical(session: Session, slug: str) -> ConditionDetail | Canoni
     return Canonical(canonical)
 
 
-async def find_condition(db: ReadPool, slug: str) -> ConditionDetail | Canonical:
-    return await db.run(detail_or_canonical, slug)
+async def find_condition(db: ReadPool, slug: str, asked: Negotiated = DEFAULT) -> ConditionDetail | Canonical:
+    return await db.run(detail_or_canonical, slug, asked)
 
 
 def redirect_to(request: Request, path: str) -> RedirectResponse:

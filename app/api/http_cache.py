@@ -1,7 +1,7 @@
 """HTTP caching in front of the routes: ETag/Last-Modified with 304s, compression, HEAD, and an in-process
 cache of finished responses, so a warm GET is answered without routing, queries or serialization.
 
-Entries are keyed by path, query, negotiated type and encoding, and the content version, so a seed run that
+Entries are keyed by path, query, negotiated type, language and encoding, and the content version, so a seed run that
 changes content makes every older entry unreachable. Requests with `Authorization` or cookies bypass the
 cache. ETags hash the body, so every worker, replica and restart gives the same ETag for the same content.
 
@@ -22,6 +22,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 import brotli
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.api.languages import negotiate
 from app.api.metrics import CACHE_BYTES
 from app.api.negotiation import choose_encoding, negotiated
 from app.core import request_context
@@ -34,10 +35,18 @@ UNCACHED_PREFIXES = ("/health", "/ready", "/metrics", "/static/", "/v1/export")
 MAX_CACHED_BODY = 1 << 20  # larger bodies are served but not kept
 ENTRY_OVERHEAD = 512  # bytes an entry costs beyond its body (key, headers, bookkeeping), for the byte bound
 
-VARY = "Accept, Accept-Encoding"
+VARY = "Accept, Accept-Encoding, Accept-Language"
 # What a cached entry keeps of the route's headers (validators and caching headers are the cache's own).
 KEPT_HEADERS = frozenset(
-    (b"content-type", b"link", b"location", b"content-security-policy", b"x-content-type-options", b"referrer-policy")
+    (
+        b"content-type",
+        b"content-language",
+        b"link",
+        b"location",
+        b"content-security-policy",
+        b"x-content-type-options",
+        b"referrer-policy",
+    )
 )
 
 
@@ -108,7 +117,15 @@ def validators(settings: Settings, etag: str, version: Version, path: str) -> di
 
 
 _WANTED = frozenset(
-    (b"authorization", b"cookie", b"accept", b"accept-encoding", b"if-none-match", b"if-modified-since")
+    (
+        b"authorization",
+        b"cookie",
+        b"accept",
+        b"accept-encoding",
+        b"accept-language",
+        b"if-none-match",
+        b"if-modified-since",
+    )
 )
 
 
@@ -203,7 +220,10 @@ class HttpCacheMiddleware:
         encoding = choose_encoding(request.get("accept-encoding", ""))
         version = await self.monitor.content_version()
         context = request_context.current()
-        key = (scope["path"], scope["query_string"], negotiated(request.get("accept", "")), encoding, version)
+        # The language `lang=` names is in the query string; the one Accept-Language negotiates is keyed here.
+        language = negotiate(request.get("accept-language"))
+        media = negotiated(request.get("accept", ""))
+        key = (scope["path"], scope["query_string"], media, language.language, language.unavailable, encoding, version)
         while shared:
             entry = self.entries.get(key)
             if entry is not None:

@@ -6,13 +6,12 @@ response cache both call `negotiate`, so they cannot disagree.
 """
 
 import re
-from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Header, Query
 
 from app.core.errors import explain_pattern
-from app.core.locales import DEFAULT_LANGUAGE, offered
+from app.core.locales import DEFAULT_LANGUAGE, Negotiated, offered
 
 # A BCP 47 language tag's shape (language, then subtags of letters and digits); validity beyond shape is
 # left to lookup: a well-formed tag we do not serve falls back to the default language, saying so.
@@ -22,20 +21,6 @@ LANGUAGE_TAG_PATTERN = explain_pattern(
 )
 MAX_RANGES = 32  # a browser sends a handful; a flood is not parsed
 _RANGE = re.compile(r"^(\*|[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*)$")
-
-
-@dataclass(frozen=True, slots=True)
-class Negotiated:
-    language: str  # the offered language to answer in
-    # The language the client asked for first, when it is not offered: answers say it was not available.
-    unavailable: str | None = None
-
-    def for_entry(self, translated: bool) -> "Negotiated":
-        """The language one entry is given in: the negotiated one if the entry is translated into it (or it is
-        the default), else the default, naming the language that was asked for."""
-        if translated or self.language == DEFAULT_LANGUAGE:
-            return self
-        return Negotiated(DEFAULT_LANGUAGE, unavailable=self.language)
 
 
 def accepted(header: str) -> list[str]:

@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Depends
 
 from app.api.deps import reject_unknown_query_params
-from app.api.routes import codes, conditions, search, sync, vocabulary
+from app.api.routes import codes, conditions, languages, search, sync, vocabulary
 from app.core.errors import PROBLEM_RESPONSES
 from app.representation.presenters import API_PREFIX
 
@@ -18,5 +18,6 @@ for router in (
     codes.router,
     search.router,
     sync.router,
+    languages.router,
 ):
     api_router.include_router(router)

@@ -77,3 +77,20 @@ def message(tag: str, key: str) -> str:
 def translated_languages() -> tuple[str, ...]:
     """The languages content is translated into (every offered language but the default)."""
     return tuple(tag for tag in locales() if tag != DEFAULT_LANGUAGE)
+
+
+@dataclass(frozen=True, slots=True)
+class Negotiated:
+    language: str  # the offered language to answer in
+    # The language the client asked for first, when it is not offered: answers say it was not available.
+    unavailable: str | None = None
+
+    def for_entry(self, translated: bool) -> "Negotiated":
+        """The language one entry is given in: the negotiated one if the entry is translated into it (or it is
+        the default), else the default, naming the language that was asked for."""
+        if translated or self.language == DEFAULT_LANGUAGE:
+            return self
+        return Negotiated(DEFAULT_LANGUAGE, unavailable=self.language)
+
+
+DEFAULT = Negotiated(DEFAULT_LANGUAGE)  # what a request that names no language gets

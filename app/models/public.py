@@ -1,20 +1,17 @@
 """What the API returns: typed read models, separate from the tables so the wire format is deliberate."""
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.core.locales import DEFAULT_LANGUAGE, message
 from app.models.base import EntryType, ReviewStatus, TreatmentKind
 from app.models.code_systems import MappingMatch
 
-MEDICAL_NOTICE = (
-    "This is general information, not medical advice or a diagnosis. Talk to a clinician about your own symptoms."
-)
-NOT_A_DIAGNOSIS = (
-    "This is general information, not a diagnosis. Only a clinician who examines you can say what is wrong. "
-    "If you have any of the red flags listed, seek urgent medical care."
-)
+# The English texts, for examples in the OpenAPI document; answers take their language's from app/locales/.
+MEDICAL_NOTICE = message(DEFAULT_LANGUAGE, "medical_notice")
+NOT_A_DIAGNOSIS = message(DEFAULT_LANGUAGE, "not_a_diagnosis")
 
 
 class ReadModel(BaseModel):
@@ -143,18 +140,53 @@ class FaqEntry(ReadModel):
     answer: str = Field(description="The answer as Markdown.")
 
 
+LANGUAGE_DESCRIPTION = (
+    "The language of the entry's words (BCP 47): the one asked for (`lang`, `Accept-Language`), or English when "
+    "the entry has no translation into it."
+)
+
+
+class TranslationInfo(ReadModel):
+    """Who or what translated an entry, and when. Its `review` is the translation's own."""
+
+    by: str = Field(
+        description="Who or what translated it; a machine translation says so.",
+        examples=["Machine translation by an AI assistant (conditions-api editors' tooling), not reviewed by a human"],
+    )
+    date: date
+    original_language: str = Field(default=DEFAULT_LANGUAGE, description="The language of the original.")
+
+
+def _unavailable_field() -> Any:
+    return Field(
+        default=None,
+        description="The language asked for, when the entry has no translation into it (the entry is then in "
+        "`language`); null otherwise.",
+        examples=[None],
+    )
+
+
+def _translation_field() -> Any:
+    return Field(
+        default=None, description="Who or what translated the entry, when it is a translation; null for the original."
+    )
+
+
 class ConditionSummary(Link):
     """A condition in a list: enough to show a row and follow the link."""
 
     summary: str
     specialty: str = Field(examples=["Spine"])
     body_area: str = Field(examples=["Lower back"])
+    language: str = Field(default=DEFAULT_LANGUAGE, description=LANGUAGE_DESCRIPTION, examples=["en"])
 
 
 class ConditionDetail(ConditionSummary):
     """Everything known about one condition."""
 
-    aliases: list[str] = Field(description="Other names people use; each also works as a URL slug.")
+    aliases: list[str] = Field(
+        description="Other names people use, in the entry's language; each English one also works as a URL slug."
+    )
     description: str = Field(description="Markdown.")
     duration: Duration | None
     causes: CauseSection
@@ -175,6 +207,8 @@ class ConditionDetail(ConditionSummary):
     editor_notes: list[str] = Field(
         description="Editors' remarks on the source text, e.g. where it contradicts itself."
     )
+    language_unavailable: str | None = _unavailable_field()
+    translation: TranslationInfo | None = _translation_field()
     created_at: datetime
     updated_at: datetime
 
@@ -193,6 +227,7 @@ class ConditionUse(Link):
 
 class TermSummary(Link):
     aliases: list[str]
+    language: str = Field(default=DEFAULT_LANGUAGE, description=LANGUAGE_DESCRIPTION, examples=["en"])
 
 
 class TermDetail(TermSummary):
@@ -201,6 +236,8 @@ class TermDetail(TermSummary):
         description="Editors' remarks on the term, e.g. why the vocabulary lists it where it does."
     )
     conditions: list[ConditionUse] = Field(description="The conditions that list this term.")
+    language_unavailable: str | None = _unavailable_field()
+    translation: TranslationInfo | None = _translation_field()
 
 
 class SymptomSummary(TermSummary):
@@ -391,3 +428,23 @@ class Health(ReadModel):
 class Readiness(ReadModel):
     status: str = Field(examples=["ready"])
     revision: str = Field(description="The database's migration revision.", examples=["0001"])
+
+
+class EntryCounts(ReadModel):
+    conditions: int
+    symptoms: int
+    causes: int
+    treatments: int
+
+
+class LanguageInfo(ReadModel):
+    """A language the API answers in, and how much of the content is in it."""
+
+    tag: str = Field(description="Its BCP 47 tag: pass it as `lang=` or in `Accept-Language`.", examples=["es"])
+    name: str = Field(description="Its own name, for a language switch.", examples=["Español"])
+    default: bool = Field(description="Whether this is the language of the originals, which others fall back to.")
+    entries: EntryCounts = Field(description="How many entries of each kind are in this language.")
+
+
+class LanguageList(ReadModel):
+    items: list[LanguageInfo]

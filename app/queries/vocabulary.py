@@ -74,6 +74,7 @@ class Use(NamedTuple):
     text: str  # the condition's own words for the term
     note: str | None
     section: str | None
+    position: int  # of the item in its section, from 1 (where a translation's words for it are)
 
 
 def uses_by_term(
@@ -82,9 +83,15 @@ def uses_by_term(
     """The conditions that list each term (all, or those with `term_ids`), by condition name."""
     link: Any = vocabulary.link
     section = col(link.section) if hasattr(link, "section") else literal(None)
-    statement = (  # six columns: more than sqlmodel's select() types, so SQLAlchemy's
+    statement = (  # seven columns: more than sqlmodel's select() types, so SQLAlchemy's
         sa_select(
-            vocabulary.link_column, col(Condition.slug), col(Condition.name), col(link.text), col(link.note), section
+            vocabulary.link_column,
+            col(Condition.slug),
+            col(Condition.name),
+            col(link.text),
+            col(link.note),
+            section,
+            col(link.position),
         )
         .join(link, col(link.condition_id) == col(Condition.id))
         .order_by(col(Condition.name), col(Condition.slug), section, col(link.position))
@@ -92,8 +99,8 @@ def uses_by_term(
     if term_ids is not None:
         statement = statement.where(vocabulary.link_column.in_(term_ids))
     found: dict[int, list[Use]] = {}
-    for term_id, slug, name, text, note, part in session.execute(statement):
-        found.setdefault(term_id, []).append(Use(slug, name, text, note, str(part) if part else None))
+    for term_id, slug, name, text, note, part, position in session.execute(statement):
+        found.setdefault(term_id, []).append(Use(slug, name, text, note, str(part) if part else None, position))
     return found
 
 

@@ -9,15 +9,17 @@ from pydantic import StringConstraints
 from sqlmodel import Session
 
 from app.api.condition_lookup import Canonical, find_condition, redirect_to_canonical
+from app.api.content_language import answered_in
 from app.api.deps import AfterDep, DatabaseDep, LimitQuery, SettingsDep
 from app.api.encoded import json_bytes, json_response
+from app.api.languages import LanguageDep
 from app.api.links import next_cursor, set_next_link
 from app.api.negotiation import negotiated
 from app.api.params import CODE_PATTERNS, ICD10_PATTERN, Slug, comma_list, comma_list_pattern
 from app.core.config import Settings
+from app.core.locales import DEFAULT, Negotiated, message
 from app.models.code_systems import CodeSystem
 from app.models.public import (
-    NOT_A_DIAGNOSIS,
     ConditionDetail,
     ConditionMatch,
     ConditionPage,
@@ -29,6 +31,7 @@ from app.queries import conditions, match
 from app.queries.pagination import DEFAULT_LIMIT
 from app.representation import presenters
 from app.representation.jsonld import JSONLD_MEDIA_TYPE, JSONLD_SCHEMA, condition_jsonld
+from app.representation.localize import localize_condition, localize_record, localize_summaries, words_for
 
 router = APIRouter(prefix="/conditions", tags=["conditions"])
 
@@ -44,6 +47,7 @@ async def list_conditions(
     response: Response,
     db: DatabaseDep,
     after: AfterDep,
+    language: LanguageDep,
     limit: LimitQuery = DEFAULT_LIMIT,
     symptom: Annotated[
         list[Slug], Query(description=f"Only conditions with this symptom (slug). {REPEAT_TO_REQUIRE}")
@@ -105,7 +109,8 @@ async def list_conditions(
         codes={CodeSystem.ICD10: icd10, CodeSystem.SNOMED: snomed, CodeSystem.MONDO: mondo},
     )
     added = comma_list(expand, DETAIL_FIELDS) if expand else None
-    page = await db.run(condition_page, filters=filters, after=after, limit=limit, expand=added)
+    page = await db.run(condition_page, filters=filters, after=after, limit=limit, expand=added, asked=language)
+    answered_in(request, language.language)
     set_next_link(request, response, page.next_cursor)
     if isinstance(page, ConditionPage):
         return page
@@ -122,23 +127,34 @@ class ExpandedPage:
 
 
 def condition_page(
-    session: Session, *, filters: conditions.ConditionFilters, after: str | None, limit: int, expand: list[str] | None
+    session: Session,
+    *,
+    filters: conditions.ConditionFilters,
+    after: str | None,
+    limit: int,
+    expand: list[str] | None,
+    asked: Negotiated = DEFAULT,
 ) -> ConditionPage | ExpandedPage:
     rows, total = conditions.list_conditions(session, filters=filters, after=after, limit=limit)
     cursor = next_cursor([row.slug for row in rows], limit=limit)
-    page = ConditionPage(items=[presenters.condition_summary(row) for row in rows], next_cursor=cursor, total=total)
+    summaries = [presenters.condition_summary(row) for row in rows]
+    words = words_for(session, asked.language, summaries) if not expand else None
+    items = localize_summaries(summaries, words, asked) if words is not None else summaries
+    page = ConditionPage(items=items, next_cursor=cursor, total=total)
     if not expand:
         return page
     # Expansion loads the page's full records in a fixed number of queries, then keeps the fields asked for.
     ids = [row.id for row in rows if row.id is not None]
     caused = conditions.can_lead_to_by_condition(session, ids=ids) if "can_lead_to" in expand else {}
-    full = {
-        c.slug: presenters.condition_detail(c, can_lead_to=caused.get(c.id or 0, [])).model_dump(
-            mode="json", include=set(expand)
-        )
+    details = [
+        presenters.condition_detail(c, can_lead_to=caused.get(c.id or 0, []))
         for c in conditions.with_links(session, ids=ids)
-    }
-    body = page.model_dump(mode="json")
+    ]
+    words = words_for(session, asked.language, details)
+    localized_details = (localize_condition(detail, words, asked) for detail in details)
+    full = {detail.slug: detail.model_dump(mode="json", include=set(expand)) for detail in localized_details}
+    localized = localize_summaries(page.items, words, asked)
+    body = page.model_copy(update={"items": localized}).model_dump(mode="json")
     for item in body["items"]:
         item.update({name: full[item["slug"]][name] for name in expand})
     return ExpandedPage(body, cursor)
@@ -153,7 +169,9 @@ SymptomValue = Annotated[str, StringConstraints(min_length=1, max_length=MAX_SYM
 
 @router.get("/match", response_model=MatchResult)
 async def match_conditions(
+    request: Request,
     db: DatabaseDep,
+    language: LanguageDep,
     symptom: Annotated[
         list[SymptomValue],
         Query(
@@ -168,18 +186,21 @@ async def match_conditions(
     limit: Annotated[int, Query(ge=1, le=50, description="At most this many conditions.")] = 10,
 ) -> Response:
     """Rank conditions by how well their symptoms cover the given ones (information, not a diagnosis)."""
-    return json_response(await db.run(encoded_match_result, symptom, limit=limit))
+    answered_in(request, language.language)
+    return json_response(await db.run(encoded_match_result, symptom, limit=limit, asked=language))
 
 
-def encoded_match_result(session: Session, symptoms: list[str], *, limit: int) -> bytes:
-    return json_bytes(match_result(session, symptoms, limit=limit))
+def encoded_match_result(session: Session, symptoms: list[str], *, limit: int, asked: Negotiated = DEFAULT) -> bytes:
+    result = match_result(session, symptoms, limit=limit, language=asked.language)
+    # Names, summaries and the notice in the language asked for; the ranking is the same in every language.
+    return json_bytes(localize_record(result, words_for(session, asked.language, [result]), asked))
 
 
-def match_result(session: Session, symptoms: list[str], *, limit: int) -> MatchResult:
+def match_result(session: Session, symptoms: list[str], *, limit: int, language: str = DEFAULT.language) -> MatchResult:
     resolved = match.resolve_symptoms(session, symptoms)
     ids = [r.symptom.id for r in resolved if r.symptom.id is not None]
     return MatchResult(
-        notice=NOT_A_DIAGNOSIS,
+        notice=message(language, "not_a_diagnosis"),
         given=[
             GivenSymptom(query=r.query, symptom=presenters.symptom_ref(r.symptom), resolved_by=r.resolved_by)
             for r in resolved
@@ -231,6 +252,7 @@ async def get_condition(
     request: Request,
     db: DatabaseDep,
     settings: SettingsDep,
+    language: LanguageDep,
     fields: Annotated[
         str | None,
         Query(
@@ -244,9 +266,10 @@ async def get_condition(
 ) -> ConditionDetail | RedirectResponse | JSONResponse:
     """Get the full record of a condition: causes, symptoms, treatments, FAQs, duration, codes, review data."""
     wanted = comma_list(fields, DETAIL_FIELDS) if fields else None
-    found = await find_condition(db, slug)
+    found = await find_condition(db, slug, language)
     if isinstance(found, Canonical):
         return redirect_to_canonical(request, found, presenters.condition_href)
+    answered_in(request, found.language)
     if negotiated(request.headers.get("accept", "")) == JSONLD_MEDIA_TYPE:
         return _jsonld_response(found, settings)
     return JSONResponse(found.model_dump(mode="json", include=set(wanted))) if wanted else found
@@ -263,10 +286,11 @@ async def get_condition(
     },
 )
 async def get_condition_jsonld(
-    slug: str, request: Request, db: DatabaseDep, settings: SettingsDep
+    slug: str, request: Request, db: DatabaseDep, settings: SettingsDep, language: LanguageDep
 ) -> JSONResponse | RedirectResponse:
     """Get a condition as schema.org JSON-LD, for clients that cannot set `Accept: application/ld+json`."""
-    found = await find_condition(db, slug)
+    found = await find_condition(db, slug, language)
     if isinstance(found, Canonical):
         return redirect_to_canonical(request, found, lambda canonical: f"/v1/conditions/{canonical}/jsonld")
+    answered_in(request, found.language)
     return _jsonld_response(found, settings)

@@ -7,15 +7,19 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlmodel import Session
 
+from app.api.content_language import answered_in
 from app.api.deps import AfterDep, DatabaseDep, LimitQuery
+from app.api.languages import LanguageDep
 from app.api.links import next_cursor, set_next_link
 from app.core.errors import NotFound
+from app.core.locales import DEFAULT, Negotiated
 from app.models import TreatmentKind
 from app.models import public as api
 from app.queries import vocabulary
 from app.queries.pagination import DEFAULT_LIMIT
 from app.queries.vocabulary import CAUSES, SYMPTOMS, TREATMENTS, Vocabulary
 from app.representation import presenters
+from app.representation.localize import localize_summaries, words_for
 from app.representation.records import term_record
 
 
@@ -43,20 +47,26 @@ def vocabulary_router(
         response: Response,
         db: DatabaseDep,
         after: AfterDep,
+        language: LanguageDep,
         equals: Annotated[dict[str, object], Depends(filters)],
         limit: LimitQuery = DEFAULT_LIMIT,
     ) -> Any:
         def build(session: Session) -> api.Page:
             rows, total = vocabulary.list_terms(session, vocab, after=after, limit=limit, **equals)
             cursor = next_cursor([row.slug for row in rows], limit=limit)
-            return page(items=[summarize(row) for row in rows], next_cursor=cursor, total=total)
+            items = [summarize(row) for row in rows]
+            items = localize_summaries(items, words_for(session, language.language, items), language)
+            return page(items=items, next_cursor=cursor, total=total)
 
         built = await db.run(build)
+        answered_in(request, language.language)
         set_next_link(request, response, built.next_cursor)
         return built
 
-    async def get_term(slug: str, db: DatabaseDep) -> Any:
-        return await db.run(term_detail, vocab, slug, describe)
+    async def get_term(slug: str, request: Request, db: DatabaseDep, language: LanguageDep) -> Any:
+        record = await db.run(term_detail, vocab, slug, describe, language)
+        answered_in(request, record.language)
+        return record
 
     router.add_api_route(
         "",
@@ -79,9 +89,11 @@ def vocabulary_router(
     return router
 
 
-def term_detail(session: Session, vocab: Vocabulary, slug: str, build: Callable[..., Any]) -> Any:
-    """The term's record, or a 404 that says where the valid slugs are."""
-    record = term_record(session, vocab, slug, build)
+def term_detail(
+    session: Session, vocab: Vocabulary, slug: str, build: Callable[..., Any], asked: Negotiated = DEFAULT
+) -> Any:
+    """The term's record in the language asked for, or a 404 that says where the valid slugs are."""
+    record = term_record(session, vocab, slug, build, asked)
     if record is None:
         raise NotFound(f"No {vocab.name} has the slug '{slug[:100]}'. GET /v1/{vocab.name}s lists them.")
     return record
