@@ -24,6 +24,7 @@ TABLES = {
     "condition_treatment",
     "content_file",
     "entry_state",
+    "entry_translation",
     "ontology_term",
     "faq",
     "icd10_code",

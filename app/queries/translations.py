@@ -6,10 +6,10 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from app.content.bulk import chunks
 from app.models import EntryTranslation
 
 Key = tuple[str, str]  # (kind, slug)
+BATCH = 2_000  # slugs bound per query, well under SQLite's limit on bound parameters
 
 
 def documents(session: Session, language: str, keys: Iterable[Key]) -> dict[Key, dict[str, Any]]:
@@ -19,7 +19,9 @@ def documents(session: Session, language: str, keys: Iterable[Key]) -> dict[Key,
         by_kind.setdefault(kind, set()).add(slug)
     found: dict[Key, dict[str, Any]] = {}
     for kind, slugs in by_kind.items():
-        for batch in chunks(sorted(slugs)):
+        ordered = sorted(slugs)
+        for start in range(0, len(ordered), BATCH):
+            batch = ordered[start : start + BATCH]
             statement = select(col(EntryTranslation.slug), col(EntryTranslation.document)).where(
                 col(EntryTranslation.language) == language,
                 col(EntryTranslation.kind) == kind,

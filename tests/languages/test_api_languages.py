@@ -143,3 +143,12 @@ async def test_an_untranslated_entry_answers_in_english_saying_so(partly_transla
     assert {item["slug"]: item["language"] for item in listed}["lumbar-muscle-spasm"] == "en"
     languages = (await partly_translated.get("/v1/languages")).json()["items"]
     assert (languages[1]["entries"]["conditions"], languages[1]["entries"]["symptoms"]) == (15, 37)
+
+
+async def test_code_lookups_name_their_conditions_in_the_language(client: httpx.AsyncClient) -> None:
+    icd10 = await client.get("/v1/codes/icd10/M62.830", headers={"Accept-Language": "es"})
+    assert icd10.headers["content-language"] == "es"
+    assert [c["name"] for c in icd10.json()["conditions"]] == ["Espasmo muscular lumbar"]
+    assert icd10.json()["code"]["description"] == "Muscle spasm of back"  # the code system's own words
+    hpo = (await client.get("/v1/codes/hpo/HP:0003419", params={"lang": "es"})).json()
+    assert hpo["symptoms"][0]["name"] == "Dolor lumbar"
