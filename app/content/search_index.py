@@ -1,5 +1,11 @@
 """Builds the search index from the database's content, inside the seed transaction: the full-text index
-(app/queries/search_engine.py), the word list for spelling suggestions and the type-ahead keys.
+(app/queries/search_engine.py), the word list for spelling suggestions and the type-ahead keys, in every
+language offered.
+
+A language's documents are its translations (`entry_translation`): a page's name, aliases, summary, text,
+items and FAQs, and as its hidden words the names in that language of the symptoms it lists. An entry with no
+translation in a language is indexed there in the default language's words, marked as such (`language`), so a
+search in any language still finds every entry, by the words it has.
 """
 
 import json
@@ -7,7 +13,7 @@ import re
 import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +24,7 @@ from app.queries import search_engine
 
 WORD_RE = re.compile(r"[^\W_]+")
 NAME = "search_index"
-VERSION = "9"  # bump when the index's shape or ranking changes, so the next seed rebuilds it
+VERSION = "10"  # bump when the index's shape or ranking changes, so the next seed rebuilds it
 WRITER_HEAP_BYTES = 128_000_000
 
 # (kind, its table, its link table, the link's column for it) per vocabulary; conditions are handled on their own.
@@ -39,6 +45,11 @@ class Document:
     body: list[str] = field(default_factory=list)
     listed: list[str] = field(default_factory=list)  # a page's hidden words (search_engine.LISTED_FIELD)
     uses: int = 0  # how many conditions list a term: popular terms come first in type-ahead
+    language: str = search_engine.DEFAULT_LANGUAGE  # of its words
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.slug}"
 
 
 def words(text: str) -> list[str]:
@@ -52,11 +63,6 @@ def _rows(connection: Connection, sql: str, where: str, conditions: Collection[s
     joiner = "AND" if " WHERE " in sql else "WHERE"
     restricted = text(f"{sql} {joiner} {where} IN (SELECT id FROM condition WHERE slug IN :slugs)")
     return connection.execute(restricted.bindparams(bindparam("slugs", expanding=True)), {"slugs": list(conditions)})
-
-
-def _documents(connection: Connection, conditions: Collection[str] | None = None) -> Iterator[Document]:
-    yield from _condition_documents(connection, conditions)
-    yield from _term_documents(connection)
 
 
 def _condition_documents(connection: Connection, conditions: Collection[str] | None = None) -> Iterator[Document]:
@@ -117,6 +123,123 @@ def _term_documents(connection: Connection) -> Iterator[Document]:
             yield Document(kind, slug, name, names, description or "", uses=uses.get(term_id, 0))
 
 
+# Other languages -------------------------------------------------------------------------------------------
+
+
+def _translations(
+    connection: Connection, kind: str, language: str, slugs: Collection[str] | None = None
+) -> dict[str, Any]:
+    """The translation documents (parsed JSON) of `kind` in `language`, by slug (of every entry, or those)."""
+    sql = "SELECT slug, document FROM entry_translation WHERE kind = :kind AND language = :language"
+    parameters: dict[str, Any] = {"kind": kind, "language": language}
+    if slugs is None:
+        rows = connection.execute(text(sql), parameters)
+    else:
+        restricted = text(f"{sql} AND slug IN :slugs").bindparams(bindparam("slugs", expanding=True))
+        rows = connection.execute(restricted, parameters | {"slugs": list(slugs)})
+    return {slug: json.loads(document) for slug, document in rows}
+
+
+def translation_digests(connection: Connection, language: str) -> dict[str, str]:
+    """The digest of each condition's translation into `language`, by slug."""
+    statement = text("SELECT slug, digest FROM entry_translation WHERE kind = 'condition' AND language = :language")
+    return {slug: digest for slug, digest in connection.execute(statement, {"language": language})}  # noqa: C416
+
+
+def _symptom_names(connection: Connection, language: str) -> dict[str, list[str]]:
+    """What each symptom is called in `language` (name and aliases), for the pages that list it; a symptom not
+    translated keeps the other names a page in the default language is found by (aliases, HPO's lay words)."""
+    translated = _translations(connection, "symptom", language)
+    names = {}
+    for slug, aliases, lay_terms in connection.execute(text("SELECT slug, aliases, lay_terms FROM symptom")):
+        translation = translated.get(slug)
+        if translation is None:
+            names[slug] = [*json.loads(aliases), *json.loads(lay_terms)]
+        else:
+            names[slug] = [translation["name"], *translation.get("aliases", [])]
+    return names
+
+
+def _listed_symptoms(connection: Connection, conditions: Collection[str] | None) -> dict[str, list[str]]:
+    """The slugs of the symptoms each condition lists (section `symptom`), by condition slug."""
+    listed: dict[str, list[str]] = defaultdict(list)
+    for condition, symptom in _rows(
+        connection,
+        "SELECT DISTINCT condition.slug, symptom.slug FROM condition_symptom AS link "
+        "JOIN condition ON condition.id = link.condition_id JOIN symptom ON symptom.id = link.symptom_id "
+        "WHERE link.section = 'symptom'",
+        "link.condition_id",
+        conditions,
+    ):
+        listed[condition].append(symptom)
+    return listed
+
+
+def _translated_condition(
+    original: Document, translation: dict[str, Any], symptom_names: dict[str, list[str]], symptoms: list[str]
+) -> Document:
+    intros = [
+        translation.get(part)
+        for part in ("description", "causes_intro", "symptoms_intro", "treatments_intro", "self_care_intro")
+    ]
+    items = [item["text"] for section in translation.get("items", {}).values() for item in section]
+    faqs = [part for faq in translation.get("faqs", []) for part in (faq["question"], faq["answer"])]
+    listed = _distinct(sorted(name for symptom in symptoms for name in symptom_names.get(symptom, [])))
+    return replace(
+        original,
+        name=translation["name"],
+        aliases=_distinct(list(translation.get("aliases", []))),
+        summary=translation.get("summary") or "",
+        body=[*(intro for intro in intros if intro), *dict.fromkeys(items), *faqs],
+        listed=listed,
+    )
+
+
+def _condition_documents_in(
+    connection: Connection, language: str, conditions: Collection[str] | None = None
+) -> Iterator[Document]:
+    """Each condition's document in `language` (every condition's, or only those slugs')."""
+    originals = _condition_documents(connection, conditions)
+    if language == search_engine.default_language():
+        yield from originals
+        return
+    translations = _translations(connection, "condition", language, conditions)
+    symptom_names = _symptom_names(connection, language)
+    listed = _listed_symptoms(connection, conditions)
+    for original in originals:
+        translation = translations.get(original.slug)
+        if translation is None:
+            yield original  # found by its default-language words, and says so
+        else:
+            translated = _translated_condition(original, translation, symptom_names, listed[original.slug])
+            yield replace(translated, language=language)
+
+
+def _term_documents_in(connection: Connection, language: str) -> Iterator[Document]:
+    originals = _term_documents(connection)
+    if language == search_engine.default_language():
+        yield from originals
+        return
+    translations = {kind: _translations(connection, kind, language) for kind, *_ in _TERMS}
+    for original in originals:
+        translation = translations[original.kind].get(original.slug)
+        if translation is None:
+            yield original
+        else:
+            names = _distinct([translation["name"], *translation.get("aliases", [])])
+            yield replace(
+                original,
+                name=names[0],
+                aliases=names[1:],
+                summary=translation.get("description") or "",
+                language=language,
+            )
+
+
+def _documents_in(connection: Connection, language: str) -> list[Document]:
+    return [*_condition_documents_in(connection, language), *_term_documents_in(connection, language)]
+
+
 def _distinct(names: list[str]) -> list[str]:
     """Names once each, whatever their case (HPO's "Lumbago" and the editor's "lumbago" are one alias)."""
     seen: set[str] = set()
@@ -158,6 +281,7 @@ def _name_keys(document: Document) -> Iterable[tantivy.Document]:
                 slug=document.slug,
                 name=document.name,
                 label=label,
+                language=document.language,
                 order=order,
             )
 
@@ -177,6 +301,7 @@ def _text_document(document: Document) -> tantivy.Document:
         key=f"{document.kind}:{document.slug}",
         kind=document.kind,
         slug=document.slug,
+        language=document.language,
         text=ranked,
         weight=search_engine.CONDITION_WEIGHT if document.kind == "condition" else 0.0,
         uses=document.uses,
@@ -224,92 +349,153 @@ def _same(stored: tantivy.Document | None, document: Document) -> bool:
     if stored is None:
         return False
     new = _text_document(document)
-    return all(stored.get_all(field) == new.get_all(field) for field in (*search_engine.STORED_FIELDS, "uses"))
+    compared = (*search_engine.STORED_FIELDS, "uses", "language")
+    return all(stored.get_all(field) == new.get_all(field) for field in compared)
 
 
-def _count_words(connection: Connection, change: Counter[str]) -> None:
-    """Add `change` to each word's document count. A word's trigram row shares its rowid, so it goes with it."""
+def _count_words(connection: Connection, language: str, change: Counter[str]) -> None:
+    """Add `change` to each word's document count in `language`. A word's trigram row (of the word with accents
+    folded, so a typo finds "ciática" as easily as "ciatica") has its id as rowid, so it goes with it."""
+    fold = search_engine.folding_analyzer()
     for word, delta in change.items():
         if not delta:
             continue
-        row = connection.execute(text("SELECT rowid, documents FROM search_word WHERE word = :w"), {"w": word}).first()
+        row = connection.execute(
+            text("SELECT id, documents FROM search_word WHERE language = :language AND word = :w"),
+            {"language": language, "w": word},
+        ).first()
         if row is None:
             if delta > 0:
                 added = connection.execute(
-                    text("INSERT INTO search_word (word, documents) VALUES (:w, :n)"), {"w": word, "n": delta}
+                    text("INSERT INTO search_word (language, word, documents) VALUES (:language, :w, :n)"),
+                    {"language": language, "w": word, "n": delta},
                 )
                 if len(word) >= 3:
                     connection.execute(
                         text("INSERT INTO search_word_trigram (rowid, word) VALUES (:id, :w)"),
-                        {"id": added.lastrowid, "w": word},
+                        {"id": added.lastrowid, "w": "".join(fold.analyze(word))},
                     )
         elif row.documents + delta > 0:
             connection.execute(
-                text("UPDATE search_word SET documents = :n WHERE rowid = :id"),
-                {"n": row.documents + delta, "id": row.rowid},
+                text("UPDATE search_word SET documents = :n WHERE id = :id"),
+                {"n": row.documents + delta, "id": row.id},
             )
         else:
-            connection.execute(text("DELETE FROM search_word WHERE rowid = :id"), {"id": row.rowid})
-            connection.execute(text("DELETE FROM search_word_trigram WHERE rowid = :id"), {"id": row.rowid})
+            connection.execute(text("DELETE FROM search_word WHERE id = :id"), {"id": row.id})
+            connection.execute(text("DELETE FROM search_word_trigram WHERE rowid = :id"), {"id": row.id})
+
+
+def _write_digests(root: Path, digests: dict[str, dict[str, str]]) -> None:
+    """Record which translation each language's condition documents were built from."""
+    folder = root / search_engine.TRANSLATIONS
+    folder.mkdir(exist_ok=True)
+    for language, by_slug in digests.items():
+        (folder / f"{language}.json").write_text(json.dumps(by_slug, sort_keys=True, separators=(",", ":")))
+
+
+def _read_digests(root: Path, language: str) -> dict[str, str] | None:
+    path = root / search_engine.TRANSLATIONS / f"{language}.json"
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def _other_languages() -> list[str]:
+    default = search_engine.default_language()
+    return [language for language in search_engine.languages() if language != default]
 
 
 def rebuild(connection: Connection) -> int:
-    """Replace the whole index with the current content; returns the number of documents."""
+    """Replace the whole index with the current content, in every language; returns the number of documents
+    (all languages')."""
     for table in ("search_word_trigram", "search_word"):
         connection.execute(text(f"DELETE FROM {table}"))
-    documents = list(_documents(connection))
+    written = 0
+    frequencies: dict[str, Counter[str]] = {}
     with tempfile.TemporaryDirectory(prefix="conditions-api-index-") as scratch:
         root = Path(scratch)
-        for kind in (search_engine.TEXT, search_engine.NAMES):
-            (root / kind).mkdir()
-        _add(search_engine.open_index(search_engine.TEXT, root / search_engine.TEXT), map(_text_document, documents))
-        names = (key for document in documents for key in _name_keys(document))
-        _add(search_engine.open_index(search_engine.NAMES, root / search_engine.NAMES), names)
+        for language in search_engine.languages():
+            documents = _documents_in(connection, language)
+            text_folder = search_engine.index_folder(root, search_engine.TEXT, language)
+            _add(search_engine.open_index(search_engine.TEXT, text_folder, language), map(_text_document, documents))
+            names = (key for document in documents for key in _name_keys(document))
+            names_folder = search_engine.index_folder(root, search_engine.NAMES, language)
+            _add(search_engine.open_index(search_engine.NAMES, names_folder, language), names)
+            frequency = frequencies[language] = Counter()
+            for document in documents:
+                frequency.update(_document_words(document))
+            written += len(documents)
+        _write_digests(root, {language: translation_digests(connection, language) for language in _other_languages()})
         search_engine.store(connection, search_engine.index_files(root) | _postings(connection).files())
-    frequency: Counter[str] = Counter()
+    for language, frequency in frequencies.items():
+        _count_words(connection, language, frequency)
+    return written
+
+
+def _update_language(
+    connection: Connection, root: Path, language: str, conditions: Collection[str]
+) -> tuple[list[Document], Counter[str]] | None:
+    """Bring one language's indexes under `root` up to date (see `update`): the documents written and the
+    change to the language's word counts, or None when too much of its text index would be replaced."""
+    text_index = search_engine.open_index(
+        search_engine.TEXT, search_engine.index_folder(root, search_engine.TEXT, language), language
+    )
+    searcher = text_index.searcher()
+    schema = text_index.schema
+    terms = tantivy.Query.term_set_query(schema, "kind", [kind for kind, *_ in _TERMS])
+    old = _stored(searcher, terms)
+    current = {d.key: d for d in _term_documents_in(connection, language)}
+    # A symptom's names are in the pages that list it: those pages change with it.
+    renamed = [d.slug for key, d in current.items() if d.kind == "symptom" and not _same(old.get(key), d)]
+    refreshed = {*conditions, *_conditions_listing(connection, renamed)}
+    if language != search_engine.default_language():
+        # And a page changes with its translation (written, changed or removed).
+        before = _read_digests(root, language) or {}
+        now = translation_digests(connection, language)
+        refreshed |= {slug for slug in before.keys() | now.keys() if before.get(slug) != now.get(slug)}
+    condition_keys = [tantivy.Query.term_query(schema, "key", f"condition:{slug}") for slug in refreshed]
+    if condition_keys:
+        old |= _stored(searcher, tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in condition_keys]))
+    current |= {d.key: d for d in _condition_documents_in(connection, language, refreshed)}
+    documents = [d for key, d in current.items() if key not in old or not _same(old[key], d)]
+    replaced = [key for key in old if key not in current or current[key] in documents]
+    meta = (search_engine.index_folder(root, search_engine.TEXT, language) / "meta.json").read_bytes()
+    deleted = search_engine.deleted_share(meta) + len(replaced) / max(searcher.num_docs, 1)
+    if deleted > search_engine.MAX_DELETED_SHARE:
+        return None
+    # The old documents' words leave the spelling list, the new ones' enter it.
+    change: Counter[str] = Counter()
+    for key in replaced:
+        change.subtract(_stored_words(old[key]))
     for document in documents:
-        frequency.update(_document_words(document))
-    _count_words(connection, frequency)
-    return len(documents)
+        change.update(_document_words(document))
+    _add(text_index, map(_text_document, documents), replacing=[("key", key) for key in replaced])
+    names_index = search_engine.open_index(
+        search_engine.NAMES, search_engine.index_folder(root, search_engine.NAMES, language), language
+    )
+    names = (key for document in documents for key in _name_keys(document))
+    _add(names_index, names, replacing=[("entry", key) for key in replaced])
+    return documents, change
 
 
 def update(connection: Connection, conditions: Collection[str]) -> int | None:
     """Bring the stored indexes up to date after the conditions with these slugs were created, changed or
-    deleted, and whatever vocabulary terms changed (how many conditions use a term counts: it orders
-    type-ahead). Returns the number of documents written, or None when the change is too large to update in
-    place (the caller rebuilds)."""
+    deleted, whatever vocabulary terms changed (how many conditions use a term counts: it orders type-ahead),
+    and whatever translations changed. Returns the number of documents written (all languages'), or None when
+    the change is too large to update in place or the languages offered changed (the caller rebuilds)."""
+    written = 0
+    changes: dict[str, Counter[str]] = {}
     with tempfile.TemporaryDirectory(prefix="conditions-api-index-") as scratch:
         root = Path(scratch)
         search_engine.materialize(connection, root)
-        text_index = search_engine.open_index(search_engine.TEXT, root / search_engine.TEXT)
-        searcher = text_index.searcher()
-        schema = text_index.schema
-        terms = tantivy.Query.term_set_query(schema, "kind", [kind for kind, *_ in _TERMS])
-        old = _stored(searcher, terms)
-        current = {f"{d.kind}:{d.slug}": d for d in _term_documents(connection)}
-        # A symptom's other names are in the pages that list it: those pages change with it.
-        renamed = [d.slug for key, d in current.items() if d.kind == "symptom" and not _same(old.get(key), d)]
-        conditions = {*conditions, *_conditions_listing(connection, renamed)}
-        condition_keys = [tantivy.Query.term_query(schema, "key", f"condition:{slug}") for slug in conditions]
-        if condition_keys:
-            old |= _stored(searcher, tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in condition_keys]))
-        current |= {f"{d.kind}:{d.slug}": d for d in _condition_documents(connection, conditions)}
-        documents = [d for key, d in current.items() if key not in old or not _same(old[key], d)]
-        replaced = [key for key in old if key not in current or current[key] in documents]
-        meta = (root / search_engine.TEXT / "meta.json").read_bytes()
-        deleted = search_engine.deleted_share(meta) + len(replaced) / max(searcher.num_docs, 1)
-        if deleted > search_engine.MAX_DELETED_SHARE:
+        if search_engine.languages_in(root) != sorted(search_engine.languages()):
             return None
-        # The old documents' words leave the spelling list, the new ones' enter it.
-        change: Counter[str] = Counter()
-        for key in replaced:
-            change.subtract(_stored_words(old[key]))
-        for document in documents:
-            change.update(_document_words(document))
-        _add(text_index, map(_text_document, documents), replacing=[("key", key) for key in replaced])
-        names_index = search_engine.open_index(search_engine.NAMES, root / search_engine.NAMES)
-        names = (key for document in documents for key in _name_keys(document))
-        _add(names_index, names, replacing=[("entry", key) for key in replaced])
+        for language in search_engine.languages():
+            updated = _update_language(connection, root, language, conditions)
+            if updated is None:
+                return None
+            documents, changes[language] = updated
+            written += len(documents)
+        _write_digests(root, {language: translation_digests(connection, language) for language in _other_languages()})
         search_engine.store(connection, search_engine.index_files(root) | _postings(connection).files())
-    _count_words(connection, change)
-    return len(documents)
+    for language, change in changes.items():
+        _count_words(connection, language, change)
+    return written

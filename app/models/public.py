@@ -342,6 +342,11 @@ class SearchHit(Link):
         examples=["Back <mark>spasm</mark> | Lower back <mark>spasm</mark>…"],
     )
     score: float = Field(description="Relevance (bm25, higher is better); comparable within one response.")
+    language: str = Field(
+        description="The language of `name` and `snippet`: the one searched, or English for an entry not "
+        "translated into it (found by its English words).",
+        examples=["es"],
+    )
 
 
 class SearchPage(ReadModel):
@@ -349,6 +354,9 @@ class SearchPage(ReadModel):
     query: str = Field(description="The query as received.")
     searched_for: str = Field(description="The words the results are for, after any spelling correction.")
     did_you_mean: str | None = Field(description="A corrected query when some words matched nothing.")
+    language: str = Field(
+        description="The language searched: its words, stemming, spelling list and names.", examples=["es"]
+    )
     items: list[SearchHit]
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page.")
     total: int
@@ -357,6 +365,11 @@ class SearchPage(ReadModel):
 class Suggestion(Link):
     type: EntryType = Field(examples=["condition"])
     label: str = Field(description="The name or alias that matched the prefix.", examples=["Lumbar spasm"])
+    language: str = Field(
+        description="The language of `name` and `label`: the one asked for, or English for an entry not "
+        "translated into it.",
+        examples=["en"],
+    )
 
 
 class SuggestionList(ReadModel):

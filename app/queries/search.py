@@ -4,6 +4,10 @@ User text never reaches the engine as syntax: it is cut into words (letters and 
 as the documents were, and the query is built from those terms, so `"`, `*`, `AND` or `-` are just characters.
 Ranking is BM25 over the name, aliases, summary and body (weighted in that order), conditions first among
 equals; the engine keeps only the best `offset + limit` and counts the rest without ranking them.
+
+Everything here is per language: a search in Spanish reads the Spanish index (Spanish stemming, Spanish
+statistics), corrects against the Spanish word list and suggests Spanish names. A language with no index of
+its own is searched in the default language.
 """
 
 import re
@@ -28,24 +32,39 @@ SNIPPET_FIELDS = ("summary", "body", "aliases", "name")
 ELLIPSIS = "…"
 
 
-# Function words people type ("pain down my leg") but that pages rarely share; dropped from queries only.
 MAX_QUERY_LENGTH = 200  # room for a long question; the words past MAX_WORDS are not searched anyway
-QUERY_STOPWORDS = frozenset(
-    """a an the my me i i'm im of in on at to for with and or is are am was have has had it its from by this
-    that your you when what how do does can get got feel feels feeling really very""".split()
-)
+# Function words people type ("pain down my leg", "dolor en la pierna") but that pages rarely share; dropped
+# from queries only, compared with accents folded ("qué" is "que"). A language missing here drops none.
+QUERY_STOPWORDS = {
+    "en": frozenset(
+        """a an the my me i i'm im of in on at to for with and or is are am was have has had it its from by this
+        that your you when what how do does can get got feel feels feeling really very""".split()
+    ),
+    "es": frozenset(
+        """a al algo como con cual cuando de del desde el ella en entre es esta estan este esto estoy hay la las
+        le les lo los me mi mis muy ni no nos o para pero por que se si sin siento sobre su sus tengo tiene un
+        una unas uno unos y ya yo""".split()
+    ),
+}
 
 
-def meaningful_words(query: str) -> list[str]:
-    """The words of a query that are not function words ("my", "the", "a")."""
-    words = [word[:MAX_WORD_LENGTH] for word in WORD_RE.findall(query.lower())]
-    return [word for word in words if word not in QUERY_STOPWORDS]
+def _folded(word: str) -> str:
+    return "".join(_FOLD.analyze(word))
 
 
-def query_words(query: str) -> list[str]:
+def _words(query: str) -> list[str]:
+    return [word[:MAX_WORD_LENGTH] for word in WORD_RE.findall(query.lower())]
+
+
+def meaningful_words(query: str, language: str = search_engine.DEFAULT_LANGUAGE) -> list[str]:
+    """The words of a query that are not function words ("my", "the", "a"; "mi", "el", "una")."""
+    stopwords = QUERY_STOPWORDS.get(language, frozenset())
+    return [word for word in _words(query) if _folded(word) not in stopwords]
+
+
+def query_words(query: str, language: str = search_engine.DEFAULT_LANGUAGE) -> list[str]:
     """The words searched for: the meaningful ones, or every word when there are none (`"the who"`)."""
-    words = [word[:MAX_WORD_LENGTH] for word in WORD_RE.findall(query.lower())]
-    return (meaningful_words(query) or words)[:MAX_WORDS]
+    return (meaningful_words(query, language) or _words(query))[:MAX_WORDS]
 
 
 @dataclass(frozen=True)
@@ -55,6 +74,7 @@ class Hit:
     name: str
     snippet: str
     score: float
+    language: str  # of the name and snippet: the one searched, or the default for an entry not translated
 
 
 @dataclass(frozen=True)
@@ -63,14 +83,22 @@ class SearchResult:
     total: int
     searched_for: str  # the words the results are for (after spelling correction)
     did_you_mean: str | None  # a corrected query, when some words were not found
+    language: str  # the language searched
 
 
-_ANALYZER = search_engine.text_analyzer()
 _FOLD = search_engine.folding_analyzer()
+_ANALYZERS: dict[str, tantivy.TextAnalyzer] = {}
 
 
-def _terms(word: str) -> list[str]:
-    return _ANALYZER.analyze(word)  # none for a word longer than any indexed one
+def _analyzer(language: str) -> tantivy.TextAnalyzer:
+    analyzer = _ANALYZERS.get(language)
+    if analyzer is None:
+        analyzer = _ANALYZERS[language] = search_engine.text_analyzer(language)
+    return analyzer
+
+
+def _terms(word: str, language: str) -> list[str]:
+    return _analyzer(language).analyze(word)  # none for a word longer than any indexed one
 
 
 def _field_query(engine: Opened, field: str, terms: Sequence[str], *, any_word: bool) -> tantivy.Query:
@@ -136,9 +164,16 @@ class _Snippets:
 
 
 def _run(
-    engine: Opened, words: Sequence[str], kinds: Sequence[str], *, limit: int, offset: int, any_word: bool = False
+    engine: Opened,
+    language: str,
+    words: Sequence[str],
+    kinds: Sequence[str],
+    *,
+    limit: int,
+    offset: int,
+    any_word: bool = False,
 ) -> tuple[list[Hit], int]:
-    terms = [term for word in words for term in _terms(word)]
+    terms = [term for word in words for term in _terms(word, language)]
     if not terms:
         return [], 0
     searcher = engine.searcher
@@ -149,55 +184,70 @@ def _run(
     hits = []
     for score, address in found.hits:
         document = searcher.doc(address)
-        kind, slug, name = (document.get_first(field) for field in ("kind", "slug", "name"))
-        hits.append(Hit(str(kind), str(slug), str(name), snippets.of(document), float(score)))
+        kind, slug, name, written_in = (document.get_first(field) for field in ("kind", "slug", "name", "language"))
+        hits.append(Hit(str(kind), str(slug), str(name), snippets.of(document), float(score), str(written_in)))
     return hits, found.count or 0  # type: ignore[attr-defined]  # (missing from the package's stub)
 
 
-def _known(engine: Opened, word: str) -> bool:
+def _known(engine: Opened, language: str, word: str) -> bool:
     """Whether the word (analyzed as the index analyzes it) matches anything."""
-    terms = _terms(word)
+    terms = _terms(word, language)
     return bool(terms) and all(engine.searcher.doc_freq("text", term) for term in terms)
 
 
-def correct_word(session: Session, word: str) -> str | None:
-    """The indexed word nearest to `word` in spelling, if one is close enough; candidates share trigrams."""
-    if len(word) < 3:
+def correct_word(session: Session, word: str, language: str = search_engine.DEFAULT_LANGUAGE) -> str | None:
+    """The word of `language`'s list nearest to `word` in spelling, if one is close enough; candidates share
+    trigrams. Both are compared with accents folded, so a missing accent costs no edit ("ciatca" is one edit
+    from "ciática"), and the word is returned as the pages write it."""
+    folded = _folded(word)
+    if len(folded) < 3:
         return None
-    trigrams = {word[i : i + 3] for i in range(len(word) - 2)}
+    trigrams = {folded[i : i + 3] for i in range(len(folded) - 2)}
     candidates = session.execute(
         text(
-            "SELECT t.word, w.documents FROM search_word_trigram t JOIN search_word w ON w.word = t.word "
-            "WHERE search_word_trigram MATCH :trigrams ORDER BY rank LIMIT 60"
+            "SELECT w.word, t.word, w.documents FROM search_word_trigram t JOIN search_word w ON w.id = t.rowid "
+            "WHERE search_word_trigram MATCH :trigrams AND w.language = :language ORDER BY rank LIMIT 60"
         ),
-        {"trigrams": " OR ".join(f'"{trigram}"' for trigram in sorted(trigrams))},
+        {"trigrams": " OR ".join(f'"{trigram}"' for trigram in sorted(trigrams)), "language": language},
     )
-    allowed = 1 if len(word) <= 4 else 2
+    allowed = 1 if len(folded) <= 4 else 2
     best: tuple[int, int, str] | None = None
-    for candidate, documents in candidates:
+    for candidate, folded_candidate, documents in candidates:
         # Edits (insert, delete, substitute, swap two neighbours), counted no further than allowed.
-        distance = OSA.distance(word, candidate, score_cutoff=allowed)
+        distance = OSA.distance(folded, folded_candidate, score_cutoff=allowed)
         if distance <= allowed and (best is None or (distance, -documents) < best[:2]):
             best = (distance, -documents, candidate)
     return best[2] if best else None
 
 
-def search(session: Session, query: str, *, kinds: Sequence[str], limit: int, offset: int) -> SearchResult:
-    words = query_words(query)
+def search(
+    session: Session,
+    query: str,
+    *,
+    kinds: Sequence[str],
+    limit: int,
+    offset: int,
+    language: str = search_engine.DEFAULT_LANGUAGE,
+) -> SearchResult:
+    indexes = search_engine.current(session)
+    language = indexes.language(language)
+    words = query_words(query, language)
     if not words:
-        return SearchResult([], 0, "", None)
-    engine = search_engine.current(session).text
-    hits, total = _run(engine, words, kinds, limit=limit, offset=offset)
+        return SearchResult([], 0, "", None, language)
+    engine = indexes.text_in(language)
+    hits, total = _run(engine, language, words, kinds, limit=limit, offset=offset)
     if total:
-        return SearchResult(hits, total, " ".join(words), None)
+        return SearchResult(hits, total, " ".join(words), None, language)
     # Nothing has every word: correct the words nothing matches, then fall back to any word.
-    corrected = [word if _known(engine, word) else (correct_word(session, word) or word) for word in words]
+    corrected = [
+        word if _known(engine, language, word) else (correct_word(session, word, language) or word) for word in words
+    ]
     suggestion = " ".join(corrected) if corrected != words else None
     for any_word in (False, True):
-        hits, total = _run(engine, corrected, kinds, limit=limit, offset=offset, any_word=any_word)
+        hits, total = _run(engine, language, corrected, kinds, limit=limit, offset=offset, any_word=any_word)
         if total:
-            return SearchResult(hits, total, " ".join(corrected), suggestion)
-    return SearchResult([], 0, " ".join(words), suggestion)
+            return SearchResult(hits, total, " ".join(corrected), suggestion, language)
+    return SearchResult([], 0, " ".join(words), suggestion, language)
 
 
 @dataclass(frozen=True)
@@ -206,15 +256,18 @@ class Suggestion:
     slug: str
     name: str
     label: str
+    language: str  # of the name and label
 
 
-def suggest(session: Session, prefix: str, *, limit: int) -> list[Suggestion]:
-    """Names and aliases starting with `prefix` (at any word start), best first, one per entry."""
+def suggest(
+    session: Session, prefix: str, *, limit: int, language: str = search_engine.DEFAULT_LANGUAGE
+) -> list[Suggestion]:
+    """Names and aliases in `language` starting with `prefix` (at any word start), best first, one per entry."""
     folded = _FOLD.analyze(" ".join(prefix.split()))
     key = folded[0] if folded else ""
     if not key:
         return []
-    names = search_engine.current(session).names
+    names = search_engine.current(session).names_in(language)
     query = tantivy.Query.term_query(names.index.schema, "prefix", key[: search_engine.MAX_PREFIX])
     # Several keys of one entry can match ("lumbar muscle spasm", "lumbar spasm"); a longer prefix than the
     # index holds is checked against each key, so it reads more of them.
@@ -224,12 +277,12 @@ def suggest(session: Session, prefix: str, *, limit: int) -> list[Suggestion]:
     suggestions: list[Suggestion] = []
     for _, address in found.hits:
         document = names.searcher.doc(address)
-        kind, slug, name, label, stored_key = (
-            str(document.get_first(field)) for field in ("kind", "slug", "name", "label", "key")
+        kind, slug, name, label, stored_key, written_in = (
+            str(document.get_first(field)) for field in ("kind", "slug", "name", "label", "key", "language")
         )
         if (kind, slug) not in seen and stored_key.startswith(key):
             seen.add((kind, slug))
-            suggestions.append(Suggestion(kind, slug, name, label))
+            suggestions.append(Suggestion(kind, slug, name, label, written_in))
             if len(suggestions) == limit:
                 break
     return suggestions

@@ -1,8 +1,11 @@
-"""The search indexes: two Tantivy indexes kept inside the database and opened per content version.
+"""The search indexes: Tantivy indexes kept inside the database and opened per content version.
 
 - `text`: full text, ranked with BM25 (top-k pruning: only the best `offset + limit` are ranked in full).
 - `names`: type-ahead, one document per key (a name or alias from one of its word starts), found by any
   prefix of the key and ordered by a precomputed rank, so "l" at 100,000 conditions costs what "lumbar" does.
+
+Both come once per language (`text/es/…`, `names/es/…`): each language's words are analyzed by its own
+stemmer, ranked against its own statistics, and a search never sees another language's words.
 - `match`: symptom postings (which conditions list each symptom) as arrays, for matching, which adds up
   weights over whole arrays instead of grouping rows.
 
@@ -36,15 +39,33 @@ from app.core.config import get_settings
 TABLE = "search_engine_file"
 DIGEST_NAME = "search_engine"  # its row in reference_data holds the stored indexes' digest
 TEXT, NAMES, MATCH = "text", "names", "match"
+# Which translation (by its digest) each condition's document in each language was built from:
+# `translations/<language>.json`, so a re-seed knows which pages' translations changed.
+TRANSLATIONS = "translations"
 KINDS = (TEXT, NAMES, MATCH)
 STALE_FOLDER_SECONDS = 3_600  # another version's folder is removed after this long unused
 # A re-seed updates the indexes in place until this share of the text index's documents are deleted ones
 # (replaced, still counted in BM25's statistics until Tantivy merges their segment); then it rebuilds them.
 MAX_DELETED_SHARE = 0.1
 
+# Languages ---------------------------------------------------------------------------------------------------
+
+
+DEFAULT_LANGUAGE = "en"  # placeholder until app/core/locales.py lands
+
+
+def default_language() -> str:
+    return DEFAULT_LANGUAGE
+
+
+def languages() -> list[str]:
+    """The languages indexed: every language offered, the default first."""
+    return ["en", "es"]  # placeholder until app/core/locales.py lands
+
+
 # Full text ---------------------------------------------------------------------------------------------------
 
-PATIENT_TEXT = "patient_text_en"
+PATIENT_TEXT = "patient_text"  # registered per index, as its language's analyzer
 SHOWN_FIELDS = ("name", "aliases", "summary", "body")
 # A page's hidden words: the other names of the symptoms it lists (their aliases, HPO's lay words), so
 # "lumbago" finds the pages that list low back pain. Ranked like body words, never shown in a snippet.
@@ -58,17 +79,44 @@ FIELD_REPEATS = {"name": 10, "aliases": 8, "summary": 3, "body": 1, LISTED_FIELD
 CONDITION_WEIGHT = 2**1.5 - 2
 MAX_TOKEN_LENGTH = 40
 
+# The Snowball stemmer of each language tag (Tantivy's names). A language missing here is searched unstemmed
+# (lowercased and folded only): whole words match, other forms of them do not.
+STEMMERS = {
+    "ar": "arabic",
+    "da": "danish",
+    "de": "german",
+    "el": "greek",
+    "en": "english",
+    "es": "spanish",
+    "fi": "finnish",
+    "fr": "french",
+    "hu": "hungarian",
+    "it": "italian",
+    "nl": "dutch",
+    "no": "norwegian",
+    "pt": "portuguese",
+    "ro": "romanian",
+    "ru": "russian",
+    "sv": "swedish",
+    "ta": "tamil",
+    "tr": "turkish",
+}
 
-def text_analyzer() -> tantivy.TextAnalyzer:
-    """Words of letters and digits, lowercased, accents folded, stemmed: for documents and queries alike."""
-    return (
+
+def text_analyzer(language: str) -> tantivy.TextAnalyzer:
+    """Words of letters and digits, lowercased, accents folded, stemmed in `language`: for documents and queries
+    alike. Folding comes first, so "ciática" and "ciatica" are one term whatever the stemmer does with accents
+    (at the price of "año" and "ano" being one too)."""
+    builder = (
         tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
         .filter(tantivy.Filter.remove_long(MAX_TOKEN_LENGTH))
         .filter(tantivy.Filter.lowercase())
         .filter(tantivy.Filter.ascii_fold())
-        .filter(tantivy.Filter.stemmer("english"))
-        .build()
     )
+    stemmer = STEMMERS.get(language.split("-")[0].lower())
+    if stemmer is not None:
+        builder = builder.filter(tantivy.Filter.stemmer(stemmer))
+    return builder.build()
 
 
 def _text_schema() -> tantivy.Schema:
@@ -76,6 +124,8 @@ def _text_schema() -> tantivy.Schema:
     builder.add_text_field("key", tokenizer_name="raw", index_option="basic")  # kind:slug, to replace an entry
     builder.add_text_field("kind", stored=True, tokenizer_name="raw", index_option="basic")
     builder.add_text_field("slug", stored=True, tokenizer_name="raw", index_option="basic")
+    # The language of the document's words: the index's, or the default one's for an entry not translated.
+    builder.add_text_field("language", stored=True, tokenizer_name="raw", index_option="basic")
     builder.add_text_field("text", tokenizer_name=PATIENT_TEXT, index_option="freq")  # no phrase queries
     for field in SHOWN_FIELDS:  # stored for the hits and their snippets, which need them indexed too
         builder.add_text_field(field, stored=True, tokenizer_name=PATIENT_TEXT, index_option="basic")
@@ -111,7 +161,7 @@ def _names_schema() -> tantivy.Schema:
     builder.add_text_field("entry", tokenizer_name="raw", index_option="basic")  # kind:slug, to replace an entry
     builder.add_text_field("prefix", tokenizer_name=KEY_PREFIXES, index_option="basic")  # of the folded key
     builder.add_text_field("key", stored=True, tokenizer_name="raw", index_option="basic")  # the folded key
-    for field in ("kind", "slug", "name", "label"):
+    for field in ("kind", "slug", "name", "label", "language"):
         builder.add_text_field(field, stored=True, tokenizer_name="raw", index_option="basic")
     builder.add_integer_field("order", fast=True)  # lower is better
     return builder.build()
@@ -187,25 +237,42 @@ class Postings:
 # Indexes and their files -------------------------------------------------------------------------------------
 
 
-def open_index(kind: str, directory: Path) -> tantivy.Index:
-    """An index of `kind` (TEXT or NAMES) in `directory`, created there if missing, its analyzers registered."""
+def open_index(kind: str, directory: Path, language: str) -> tantivy.Index:
+    """An index of `kind` (TEXT or NAMES) in `language`, in `directory` (created there if missing), its
+    analyzers registered."""
+    directory.mkdir(parents=True, exist_ok=True)
     if kind == TEXT:
         index = tantivy.Index(_text_schema(), path=str(directory), reuse=True)
-        index.register_tokenizer(PATIENT_TEXT, text_analyzer())
+        index.register_tokenizer(PATIENT_TEXT, text_analyzer(language))
     else:
         index = tantivy.Index(_names_schema(), path=str(directory), reuse=True)
         index.register_tokenizer(KEY_PREFIXES, _prefix_analyzer())
     return index
 
 
+def index_folder(root: Path, kind: str, language: str) -> Path:
+    return root / kind / language
+
+
+def languages_in(root: Path) -> list[str]:
+    """The languages that have a text index under `root`."""
+    folder = root / TEXT
+    return sorted(path.name for path in folder.iterdir() if path.is_dir()) if folder.is_dir() else []
+
+
 def index_files(root: Path) -> dict[str, bytes]:
-    """The files of the committed indexes under `root` (`text/…`, `names/…`; Tantivy's lock files left out)."""
-    return {
-        f"{kind}/{path.name}": path.read_bytes()
+    """The files of the committed indexes under `root` (`text/<language>/…`, `names/<language>/…`,
+    `translations/…`; Tantivy's lock files left out)."""
+    files = {
+        f"{kind}/{language}/{path.name}": path.read_bytes()
         for kind in (TEXT, NAMES)
-        for path in sorted((root / kind).iterdir())
+        for language in languages_in(root)
+        for path in sorted(index_folder(root, kind, language).iterdir())
         if path.is_file() and not path.name.startswith(".")
     }
+    if (root / TRANSLATIONS).is_dir():
+        files |= {f"{TRANSLATIONS}/{path.name}": path.read_bytes() for path in sorted((root / TRANSLATIONS).iterdir())}
+    return files
 
 
 def deleted_share(meta: bytes) -> float:
@@ -217,9 +284,9 @@ def deleted_share(meta: bytes) -> float:
 
 
 def digest_of(files: dict[str, bytes]) -> str:
-    # Each meta.json names its segments (random ids, new on each commit); the postings are hashed whole.
-    parts = [files[f"{kind}/meta.json"] for kind in (TEXT, NAMES)]
-    parts += [content for name, content in sorted(files.items()) if name.startswith(f"{MATCH}/")]
+    # Each meta.json names its segments (random ids, new on each commit); other files are hashed whole.
+    parts = [name.encode() + content for name, content in sorted(files.items()) if name.endswith("/meta.json")]
+    parts += [content for name, content in sorted(files.items()) if name.startswith((f"{MATCH}/", f"{TRANSLATIONS}/"))]
     return hashlib.sha256(b"".join(parts)).hexdigest()[:20]
 
 
@@ -247,11 +314,13 @@ def store(connection: Connection, files: dict[str, bytes]) -> str:
 
 
 def materialize(connection: Connection, root: Path) -> None:
-    """Write the stored indexes' files under `root` (`root/text`, `root/names`, `root/match`)."""
+    """Write the stored indexes' files under `root` (`root/text/<language>`, `root/names/<language>`, …)."""
     for kind in KINDS:
         (root / kind).mkdir(parents=True, exist_ok=True)
     for name, content in connection.execute(text(f"SELECT name, content FROM {TABLE}")):
-        (root / name).write_bytes(content)
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
 
 
 # Opened indexes ----------------------------------------------------------------------------------------------
@@ -266,9 +335,19 @@ class Opened:
 @dataclass(frozen=True)
 class OpenIndexes:
     digest: str
-    text: Opened
-    names: Opened
+    texts: dict[str, Opened]  # by language
+    names_by_language: dict[str, Opened]
     postings: Postings
+
+    def language(self, language: str) -> str:
+        """The language searched for `language`: itself if indexed, else the default language."""
+        return language if language in self.texts else default_language()
+
+    def text_in(self, language: str) -> Opened:
+        return self.texts[self.language(language)]
+
+    def names_in(self, language: str) -> Opened:
+        return self.names_by_language[self.language(language)]
 
 
 class NoSearchIndex(Exception):
@@ -328,13 +407,18 @@ def _open(connection: Connection, digest: str) -> OpenIndexes:
             shutil.rmtree(scratch, ignore_errors=True)  # another process got there first
         _remove_stale_folders(root, keep=digest)
     os.utime(folder)  # in use: not stale
-    opened = {}
+    opened: dict[str, dict[str, Opened]] = {TEXT: {}, NAMES: {}}
+    languages = languages_in(folder)
+    if default_language() not in languages:  # an older version's layout (`text/meta.json`)
+        raise NoSearchIndex("the database's search index does not fit this version: run `conditions-api seed`")
     for kind in (TEXT, NAMES):
-        try:
-            index = open_index(kind, folder / kind)
-        except ValueError as mismatch:  # built by another version of this program
-            raise NoSearchIndex(f"the database's search index does not fit this version ({mismatch})") from mismatch
-        opened[kind] = Opened(index, index.searcher())
+        for language in languages:
+            try:
+                index = open_index(kind, index_folder(folder, kind, language), language)
+            except ValueError as mismatch:  # built by another version of this program
+                message = f"the database's search index does not fit this version ({mismatch})"
+                raise NoSearchIndex(message) from mismatch
+            opened[kind][language] = Opened(index, index.searcher())
     return OpenIndexes(digest, opened[TEXT], opened[NAMES], Postings.load(folder / MATCH))
 
 

@@ -48,19 +48,24 @@ def answers(engine: Engine) -> dict[str, object]:
     return found
 
 
-def spelling_list(engine: Engine) -> tuple[list[tuple[str, int]], list[str]]:
+def spelling_list(engine: Engine) -> tuple[list[tuple[str, str, int]], list[tuple[str, str]]]:
     database = engine.url.database
     assert database is not None
+    fold = search_engine.folding_analyzer()
     with sqlite3.connect(database) as connection:
-        words = connection.execute("SELECT word, documents FROM search_word ORDER BY word").fetchall()
-        # Each trigram row must belong to its word's row (they are deleted together by rowid).
+        words = connection.execute(
+            "SELECT language, word, documents FROM search_word ORDER BY language, word"
+        ).fetchall()
+        # Each trigram row must belong to its word's row (they are deleted together by id), and hold the word
+        # with accents folded.
         trigrams = connection.execute(
-            "SELECT t.word FROM search_word_trigram t JOIN search_word w ON w.rowid = t.rowid AND w.word = t.word "
-            "ORDER BY t.word"
+            "SELECT w.language, w.word, t.word FROM search_word_trigram t JOIN search_word w ON w.id = t.rowid "
+            "ORDER BY w.language, w.word"
         ).fetchall()
         orphans = connection.execute("SELECT count(*) FROM search_word_trigram").fetchone()[0] - len(trigrams)
     assert orphans == 0
-    return words, [word for (word,) in trigrams]
+    assert all(folded == "".join(fold.analyze(word)) for _, word, folded in trigrams)
+    return words, [(language, word) for language, word, _ in trigrams]
 
 
 def fresh_engine(path: Path) -> Engine:

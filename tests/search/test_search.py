@@ -128,6 +128,7 @@ async def test_suggest_completes_names_and_aliases_best_first(client: httpx.Asyn
         "href": "/v1/conditions/lumbar-muscle-spasm",
         "type": "condition",
         "label": "Back spasm",
+        "language": "en",
     }
 
 

@@ -14,6 +14,7 @@ from app.models.base import EntryType
 from app.models.public import NOT_A_DIAGNOSIS, SearchHit, SearchPage, Suggestion, SuggestionList
 from app.queries import search as search_queries
 from app.queries.pagination import DEFAULT_LIMIT
+from app.queries.search_engine import DEFAULT_LANGUAGE
 from app.representation import presenters
 from app.representation.cursors import offset_cursor, offset_of
 
@@ -42,23 +43,29 @@ async def search(
     type: Annotated[list[EntryType], Query(description="Only entries of this type; repeat for several.")] = [],  # noqa: B006 (FastAPI copies defaults per request)
     limit: LimitQuery = DEFAULT_LIMIT,
     cursor: OffsetCursorQuery = None,
+    lang: Annotated[str | None, Query(description="The language to search in.")] = None,
 ) -> Response:
-    """Search conditions, symptoms, causes and treatments, best match first, tolerant of typos."""
+    """Search conditions, symptoms, causes and treatments in one language, best match first, tolerant of typos."""
     offset = offset_of(cursor)
     kinds = [entry.value for entry in dict.fromkeys(type)]
-    body, cursor_after = await db.run(encoded_search_page, q, kinds=kinds, limit=limit, offset=offset)
+    language = lang or DEFAULT_LANGUAGE
+    body, cursor_after = await db.run(
+        encoded_search_page, q, kinds=kinds, limit=limit, offset=offset, language=language
+    )
     return json_response(body, headers=next_link(request, cursor_after))
 
 
 def encoded_search_page(
-    session: Session, q: str, *, kinds: list[str], limit: int, offset: int
+    session: Session, q: str, *, kinds: list[str], limit: int, offset: int, language: str
 ) -> tuple[bytes, str | None]:
-    page = search_page(session, q, kinds=kinds, limit=limit, offset=offset)
+    page = search_page(session, q, kinds=kinds, limit=limit, offset=offset, language=language)
     return json_bytes(page), page.next_cursor
 
 
-def search_page(session: Session, q: str, *, kinds: list[str], limit: int, offset: int) -> SearchPage:
-    result = search_queries.search(session, q, kinds=kinds, limit=limit, offset=offset)
+def search_page(
+    session: Session, q: str, *, kinds: list[str], limit: int, offset: int, language: str = DEFAULT_LANGUAGE
+) -> SearchPage:
+    result = search_queries.search(session, q, kinds=kinds, limit=limit, offset=offset, language=language)
     more = offset + len(result.hits) < result.total
     next_cursor = offset_cursor(offset + len(result.hits)) if more else None
     return SearchPage(
@@ -66,6 +73,7 @@ def search_page(session: Session, q: str, *, kinds: list[str], limit: int, offse
         query=q,
         searched_for=result.searched_for,
         did_you_mean=result.did_you_mean,
+        language=result.language,
         items=[
             SearchHit(
                 type=hit.kind,
@@ -74,6 +82,7 @@ def search_page(session: Session, q: str, *, kinds: list[str], limit: int, offse
                 href=presenters.entry_href(hit.kind, hit.slug),
                 snippet=_highlighted(hit.snippet),
                 score=round(hit.score, 4),
+                language=hit.language,
             )
             for hit in result.hits
         ],
@@ -89,19 +98,25 @@ async def suggest(
         str, Query(min_length=1, max_length=100, description="What the user has typed so far.", examples=["lum"])
     ],
     limit: Annotated[int, Query(ge=1, le=20, description="At most this many suggestions.")] = 8,
+    lang: Annotated[str | None, Query(description="The language to suggest names in.")] = None,
 ) -> Response:
-    """Suggest names and aliases that start with what was typed (at any word), best first."""
-    return json_response(await db.run(encoded_suggestions, q, limit=limit))
+    """Suggest names and aliases in one language that start with what was typed (at any word), best first."""
+    return json_response(await db.run(encoded_suggestions, q, limit=limit, language=lang or DEFAULT_LANGUAGE))
 
 
-def encoded_suggestions(session: Session, q: str, *, limit: int) -> bytes:
-    found = search_queries.suggest(session, q, limit=limit)
+def encoded_suggestions(session: Session, q: str, *, limit: int, language: str) -> bytes:
+    found = search_queries.suggest(session, q, limit=limit, language=language)
     return json_bytes(
         SuggestionList(
             query=q,
             items=[
                 Suggestion(
-                    type=s.kind, slug=s.slug, name=s.name, label=s.label, href=presenters.entry_href(s.kind, s.slug)
+                    type=s.kind,
+                    slug=s.slug,
+                    name=s.name,
+                    label=s.label,
+                    href=presenters.entry_href(s.kind, s.slug),
+                    language=s.language,
                 )
                 for s in found
             ],
