@@ -14,6 +14,7 @@ from app.core.db import create_db_engine
 from app.queries import match, search, search_engine
 from tests.conftest import sqlite_url
 from tests.factories import write_condition
+from tests.search import test_relevance_es
 from tests.search.test_relevance import CASES
 
 QUERIES = [query for query, _ in CASES] + [
@@ -25,6 +26,8 @@ QUERIES = [query for query, _ in CASES] + [
     "quokkaseat",
 ]
 PREFIXES = ["l", "lu", "lum", "s", "sci", "zeb", "neck p", "back", "ddd", "pir", "test"]
+QUERIES_ES = [query for query, _ in test_relevance_es.CASES] + ["cebranudo", "quokkasiento", "osteoporotic", "zebra"]
+PREFIXES_ES = ["l", "ci", "esp", "dolor d", "ceb", "zeb", "quok"]
 SYMPTOM_SETS = [["low-back-pain"], ["low-back-pain", "muscle-tenderness"], ["saddle-numbness"], ["neck-pain"]]
 
 
@@ -41,6 +44,12 @@ def answers(engine: Engine) -> dict[str, object]:
             found[f"search {query}"] = (hits, result.total, result.did_you_mean)
         for prefix in PREFIXES:
             found[f"suggest {prefix}"] = search.suggest(session, prefix, limit=8)
+        for query in QUERIES_ES:
+            result = search.search(session, query, kinds=[], limit=50, offset=0, language="es")
+            hits_es = sorted((hit.kind, hit.slug, hit.language) for hit in result.hits)
+            found[f"search es {query}"] = (hits_es, result.total, result.did_you_mean)
+        for prefix in PREFIXES_ES:
+            found[f"suggest es {prefix}"] = search.suggest(session, prefix, limit=8, language="es")
         for symptoms in SYMPTOM_SETS:
             ids = [r.symptom.id for r in match.resolve_symptoms(session, symptoms) if r.symptom.id is not None]
             ranked = match.rank_conditions(session, ids, limit=10)
@@ -88,6 +97,19 @@ def edit(content: Path) -> None:
     assert edited != text
     symptoms.write_text(edited, encoding="utf-8")
     (content / "conditions" / "osteoporotic-vertebral-compression-fracture.md").unlink()
+    # In Spanish: a translation's new alias, and a symptom's new Spanish name (the pages listing it change).
+    spanish = content / "translations" / "es"
+    lumbar = spanish / "conditions" / "lumbar-muscle-spasm.md"
+    text = lumbar.read_text(encoding="utf-8")
+    edited = text.replace("  - Nudo en la espalda\n", "  - Cebranudo en la espalda\n", 1)
+    assert edited != text
+    lumbar.write_text(edited, encoding="utf-8")
+    symptoms = spanish / "vocabulary" / "symptoms.yaml"
+    text = symptoms.read_text(encoding="utf-8")
+    edited = text.replace("aliases: [dolor de nalga, dolor en el glúteo]", "aliases: [dolor de nalga, quokkasiento]", 1)
+    assert edited != text
+    symptoms.write_text(edited, encoding="utf-8")
+    (spanish / "conditions" / "osteoporotic-vertebral-compression-fracture.md").unlink()
 
 
 def test_a_reseed_updates_the_index_to_what_a_rebuild_gives(
@@ -123,6 +145,12 @@ def test_a_reseed_updates_the_index_to_what_a_rebuild_gives(
             assert "piriformis-syndrome" in [hit.slug for hit in listing.hits]
             gone = search.search(session, "osteoporotic compression", kinds=["condition"], limit=5, offset=0)
             assert "osteoporotic-vertebral-compression-fracture" not in [hit.slug for hit in gone.hits]
+            found = search.search(session, "cebranudo", kinds=[], limit=5, offset=0, language="es")
+            assert [(hit.slug, hit.language) for hit in found.hits] == [("lumbar-muscle-spasm", "es")]
+            listing = search.search(session, "quokkasiento", kinds=["condition"], limit=20, offset=0, language="es")
+            assert "piriformis-syndrome" in [hit.slug for hit in listing.hits]
+            new_page = search.search(session, "zebra", kinds=[], limit=5, offset=0, language="es")
+            assert [(hit.slug, hit.language) for hit in new_page.hits][:1] == [("zebra-test-syndrome", "en")]
     finally:
         updated.dispose()
         rebuilt.dispose()
