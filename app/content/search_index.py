@@ -20,6 +20,7 @@ from typing import Any
 import tantivy
 from sqlalchemy import Connection, bindparam, text
 
+from app.core.locales import DEFAULT_LANGUAGE
 from app.queries import search_engine
 
 WORD_RE = re.compile(r"[^\W_]+")
@@ -45,7 +46,7 @@ class Document:
     body: list[str] = field(default_factory=list)
     listed: list[str] = field(default_factory=list)  # a page's hidden words (search_engine.LISTED_FIELD)
     uses: int = 0  # how many conditions list a term: popular terms come first in type-ahead
-    language: str = search_engine.DEFAULT_LANGUAGE  # of its words
+    language: str = DEFAULT_LANGUAGE  # of its words
 
     @property
     def key(self) -> str:
@@ -138,12 +139,6 @@ def _translations(
         restricted = text(f"{sql} AND slug IN :slugs").bindparams(bindparam("slugs", expanding=True))
         rows = connection.execute(restricted, parameters | {"slugs": list(slugs)})
     return {slug: json.loads(document) for slug, document in rows}
-
-
-def translation_digests(connection: Connection, language: str) -> dict[str, str]:
-    """The digest of each condition's translation into `language`, by slug."""
-    statement = text("SELECT slug, digest FROM entry_translation WHERE kind = 'condition' AND language = :language")
-    return {slug: digest for slug, digest in connection.execute(statement, {"language": language})}  # noqa: C416
 
 
 def _symptom_names(connection: Connection, language: str) -> dict[str, list[str]]:
@@ -385,24 +380,6 @@ def _count_words(connection: Connection, language: str, change: Counter[str]) ->
             connection.execute(text("DELETE FROM search_word_trigram WHERE rowid = :id"), {"id": row.id})
 
 
-def _write_digests(root: Path, digests: dict[str, dict[str, str]]) -> None:
-    """Record which translation each language's condition documents were built from."""
-    folder = root / search_engine.TRANSLATIONS
-    folder.mkdir(exist_ok=True)
-    for language, by_slug in digests.items():
-        (folder / f"{language}.json").write_text(json.dumps(by_slug, sort_keys=True, separators=(",", ":")))
-
-
-def _read_digests(root: Path, language: str) -> dict[str, str] | None:
-    path = root / search_engine.TRANSLATIONS / f"{language}.json"
-    return json.loads(path.read_text()) if path.exists() else None
-
-
-def _other_languages() -> list[str]:
-    default = search_engine.default_language()
-    return [language for language in search_engine.languages() if language != default]
-
-
 def rebuild(connection: Connection) -> int:
     """Replace the whole index with the current content, in every language; returns the number of documents
     (all languages')."""
@@ -423,7 +400,6 @@ def rebuild(connection: Connection) -> int:
             for document in documents:
                 frequency.update(_document_words(document))
             written += len(documents)
-        _write_digests(root, {language: translation_digests(connection, language) for language in _other_languages()})
         search_engine.store(connection, search_engine.index_files(root) | _postings(connection).files())
     for language, frequency in frequencies.items():
         _count_words(connection, language, frequency)
@@ -446,11 +422,6 @@ def _update_language(
     # A symptom's names are in the pages that list it: those pages change with it.
     renamed = [d.slug for key, d in current.items() if d.kind == "symptom" and not _same(old.get(key), d)]
     refreshed = {*conditions, *_conditions_listing(connection, renamed)}
-    if language != search_engine.default_language():
-        # And a page changes with its translation (written, changed or removed).
-        before = _read_digests(root, language) or {}
-        now = translation_digests(connection, language)
-        refreshed |= {slug for slug in before.keys() | now.keys() if before.get(slug) != now.get(slug)}
     condition_keys = [tantivy.Query.term_query(schema, "key", f"condition:{slug}") for slug in refreshed]
     if condition_keys:
         old |= _stored(searcher, tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in condition_keys]))
@@ -478,8 +449,9 @@ def _update_language(
 
 def update(connection: Connection, conditions: Collection[str]) -> int | None:
     """Bring the stored indexes up to date after the conditions with these slugs were created, changed or
-    deleted, whatever vocabulary terms changed (how many conditions use a term counts: it orders type-ahead),
-    and whatever translations changed. Returns the number of documents written (all languages'), or None when
+    deleted, or their translation into any language was (the seed counts those as written), and whatever
+    vocabulary terms changed in any language (how many conditions use a term counts: it orders type-ahead).
+    Returns the number of documents written (all languages'), or None when
     the change is too large to update in place or the languages offered changed (the caller rebuilds)."""
     written = 0
     changes: dict[str, Counter[str]] = {}
@@ -494,7 +466,6 @@ def update(connection: Connection, conditions: Collection[str]) -> int | None:
                 return None
             documents, changes[language] = updated
             written += len(documents)
-        _write_digests(root, {language: translation_digests(connection, language) for language in _other_languages()})
         search_engine.store(connection, search_engine.index_files(root) | _postings(connection).files())
     for language, change in changes.items():
         _count_words(connection, language, change)

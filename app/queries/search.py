@@ -19,6 +19,7 @@ from rapidfuzz.distance import OSA
 from sqlalchemy import text
 from sqlmodel import Session
 
+from app.core.locales import DEFAULT_LANGUAGE
 from app.queries import search_engine
 from app.queries.search_engine import Opened
 
@@ -56,13 +57,13 @@ def _words(query: str) -> list[str]:
     return [word[:MAX_WORD_LENGTH] for word in WORD_RE.findall(query.lower())]
 
 
-def meaningful_words(query: str, language: str = search_engine.DEFAULT_LANGUAGE) -> list[str]:
+def meaningful_words(query: str, language: str = DEFAULT_LANGUAGE) -> list[str]:
     """The words of a query that are not function words ("my", "the", "a"; "mi", "el", "una")."""
     stopwords = QUERY_STOPWORDS.get(language, frozenset())
     return [word for word in _words(query) if _folded(word) not in stopwords]
 
 
-def query_words(query: str, language: str = search_engine.DEFAULT_LANGUAGE) -> list[str]:
+def query_words(query: str, language: str = DEFAULT_LANGUAGE) -> list[str]:
     """The words searched for: the meaningful ones, or every word when there are none (`"the who"`)."""
     return (meaningful_words(query, language) or _words(query))[:MAX_WORDS]
 
@@ -195,7 +196,7 @@ def _known(engine: Opened, language: str, word: str) -> bool:
     return bool(terms) and all(engine.searcher.doc_freq("text", term) for term in terms)
 
 
-def correct_word(session: Session, word: str, language: str = search_engine.DEFAULT_LANGUAGE) -> str | None:
+def correct_word(session: Session, word: str, language: str = DEFAULT_LANGUAGE) -> str | None:
     """The word of `language`'s list nearest to `word` in spelling, if one is close enough; candidates share
     trigrams. Both are compared with accents folded, so a missing accent costs no edit ("ciatca" is one edit
     from "ciática"), and the word is returned as the pages write it."""
@@ -227,7 +228,7 @@ def search(
     kinds: Sequence[str],
     limit: int,
     offset: int,
-    language: str = search_engine.DEFAULT_LANGUAGE,
+    language: str = DEFAULT_LANGUAGE,
 ) -> SearchResult:
     indexes = search_engine.current(session)
     language = indexes.language(language)
@@ -259,9 +260,7 @@ class Suggestion:
     language: str  # of the name and label
 
 
-def suggest(
-    session: Session, prefix: str, *, limit: int, language: str = search_engine.DEFAULT_LANGUAGE
-) -> list[Suggestion]:
+def suggest(session: Session, prefix: str, *, limit: int, language: str = DEFAULT_LANGUAGE) -> list[Suggestion]:
     """Names and aliases in `language` starting with `prefix` (at any word start), best first, one per entry."""
     folded = _FOLD.analyze(" ".join(prefix.split()))
     key = folded[0] if folded else ""

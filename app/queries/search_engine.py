@@ -35,13 +35,11 @@ from sqlalchemy import Connection, text
 from sqlmodel import Session
 
 from app.core.config import get_settings
+from app.core.locales import DEFAULT_LANGUAGE, offered
 
 TABLE = "search_engine_file"
 DIGEST_NAME = "search_engine"  # its row in reference_data holds the stored indexes' digest
 TEXT, NAMES, MATCH = "text", "names", "match"
-# Which translation (by its digest) each condition's document in each language was built from:
-# `translations/<language>.json`, so a re-seed knows which pages' translations changed.
-TRANSLATIONS = "translations"
 KINDS = (TEXT, NAMES, MATCH)
 STALE_FOLDER_SECONDS = 3_600  # another version's folder is removed after this long unused
 # A re-seed updates the indexes in place until this share of the text index's documents are deleted ones
@@ -51,16 +49,13 @@ MAX_DELETED_SHARE = 0.1
 # Languages ---------------------------------------------------------------------------------------------------
 
 
-DEFAULT_LANGUAGE = "en"  # placeholder until app/core/locales.py lands
-
-
 def default_language() -> str:
     return DEFAULT_LANGUAGE
 
 
 def languages() -> list[str]:
-    """The languages indexed: every language offered, the default first."""
-    return ["en", "es"]  # placeholder until app/core/locales.py lands
+    """The languages indexed: every language offered (a catalog in app/locales/), the default first."""
+    return list(offered())
 
 
 # Full text ---------------------------------------------------------------------------------------------------
@@ -261,18 +256,15 @@ def languages_in(root: Path) -> list[str]:
 
 
 def index_files(root: Path) -> dict[str, bytes]:
-    """The files of the committed indexes under `root` (`text/<language>/…`, `names/<language>/…`,
-    `translations/…`; Tantivy's lock files left out)."""
-    files = {
+    """The files of the committed indexes under `root` (`text/<language>/…`, `names/<language>/…`; Tantivy's
+    lock files left out)."""
+    return {
         f"{kind}/{language}/{path.name}": path.read_bytes()
         for kind in (TEXT, NAMES)
         for language in languages_in(root)
         for path in sorted(index_folder(root, kind, language).iterdir())
         if path.is_file() and not path.name.startswith(".")
     }
-    if (root / TRANSLATIONS).is_dir():
-        files |= {f"{TRANSLATIONS}/{path.name}": path.read_bytes() for path in sorted((root / TRANSLATIONS).iterdir())}
-    return files
 
 
 def deleted_share(meta: bytes) -> float:
@@ -284,9 +276,9 @@ def deleted_share(meta: bytes) -> float:
 
 
 def digest_of(files: dict[str, bytes]) -> str:
-    # Each meta.json names its segments (random ids, new on each commit); other files are hashed whole.
+    # Each meta.json names its segments (random ids, new on each commit); the postings are hashed whole.
     parts = [name.encode() + content for name, content in sorted(files.items()) if name.endswith("/meta.json")]
-    parts += [content for name, content in sorted(files.items()) if name.startswith((f"{MATCH}/", f"{TRANSLATIONS}/"))]
+    parts += [content for name, content in sorted(files.items()) if name.startswith(f"{MATCH}/")]
     return hashlib.sha256(b"".join(parts)).hexdigest()[:20]
 
 

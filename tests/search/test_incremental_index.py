@@ -97,7 +97,11 @@ def edit(content: Path) -> None:
     assert edited != text
     symptoms.write_text(edited, encoding="utf-8")
     (content / "conditions" / "osteoporotic-vertebral-compression-fracture.md").unlink()
-    # In Spanish: a translation's new alias, and a symptom's new Spanish name (the pages listing it change).
+
+
+def edit_spanish(content: Path) -> None:
+    """A translation's new alias, a symptom's new Spanish name (the pages listing it change), the translation of
+    the page `edit` removes removed with it."""
     spanish = content / "translations" / "es"
     lumbar = spanish / "conditions" / "lumbar-muscle-spasm.md"
     text = lumbar.read_text(encoding="utf-8")
@@ -113,8 +117,9 @@ def edit(content: Path) -> None:
 
 
 def test_a_reseed_updates_the_index_to_what_a_rebuild_gives(
-    tmp_path: Path, content_copy: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, translated_content_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    content_copy = translated_content_copy
     # This small library's edit replaces a fifth of its documents (the terms whose use counts changed):
     # allowed here, so that the update path is the one tested.
     monkeypatch.setattr(search_engine, "MAX_DELETED_SHARE", 1.0)
@@ -124,6 +129,7 @@ def test_a_reseed_updates_the_index_to_what_a_rebuild_gives(
         assert seed(updated, content_copy).search_rebuilt
         digest_before = stored_digest(updated)
         edit(content_copy)
+        edit_spanish(content_copy)
 
         report = seed(updated, content_copy)
         assert not report.search_rebuilt
@@ -167,9 +173,10 @@ def test_a_reseed_that_would_replace_too_much_of_the_index_rebuilds_it(
     assert [hit.slug for hit in hits] == ["lumbar-muscle-spasm"]
 
 
-def test_reseeding_unchanged_content_keeps_the_index(write_engine: Engine, content_copy: Path) -> None:
+def test_reseeding_unchanged_content_keeps_the_index(write_engine: Engine, translated_content_copy: Path) -> None:
+    # The whole seed folder, translations included: without them, every translation would be deleted.
     digest = stored_digest(write_engine)
-    report = seed(write_engine, content_copy)
+    report = seed(write_engine, translated_content_copy)
     assert report.search_documents is None
     assert stored_digest(write_engine) == digest
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from app.content.seed import seed
@@ -103,12 +104,14 @@ async def test_suggestions_are_in_the_language_asked_for(client: httpx.AsyncClie
 
 
 @pytest.fixture
-async def untranslated_client(db_path: Path, content_copy: Path, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
+async def untranslated_client(
+    db_path: Path, translated_content_copy: Path, tmp_path: Path
+) -> AsyncIterator[httpx.AsyncClient]:
     """A library where whiplash has no Spanish translation."""
-    (content_copy / "translations" / "es" / "conditions" / "whiplash.md").unlink()
+    (translated_content_copy / "translations" / "es" / "conditions" / "whiplash.md").unlink()
     engine = create_db_engine(sqlite_url(db_path))
     try:
-        seed(engine, content_copy)
+        seed(engine, translated_content_copy)
     finally:
         engine.dispose()
     app = create_app(Settings(database_url=sqlite_url(db_path), export_dir=str(tmp_path / "exports")))
@@ -131,8 +134,8 @@ async def test_an_entry_without_a_translation_is_found_by_its_english_words(
     assert "whiplash" not in [item["slug"] for item in (await search_es(untranslated_client, "latigazo"))["items"]]
 
 
-def test_a_language_without_an_index_is_searched_in_the_default_one(write_engine: object) -> None:
-    with Session(write_engine) as session:  # type: ignore[call-overload]
+def test_a_language_without_an_index_is_searched_in_the_default_one(write_engine: Engine) -> None:
+    with Session(write_engine) as session:
         result = search.search(session, "back spasm", kinds=[], limit=3, offset=0, language="xx")
         assert result.language == "en"
         assert result.hits[0].slug == "lumbar-muscle-spasm"

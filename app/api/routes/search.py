@@ -9,12 +9,13 @@ from sqlmodel import Session
 from app.api.cursors import OffsetCursorQuery
 from app.api.deps import DatabaseDep, LimitQuery
 from app.api.encoded import json_bytes, json_response
+from app.api.languages import LanguageDep
 from app.api.links import next_link
+from app.core.locales import DEFAULT_LANGUAGE
 from app.models.base import EntryType
 from app.models.public import NOT_A_DIAGNOSIS, SearchHit, SearchPage, Suggestion, SuggestionList
 from app.queries import search as search_queries
 from app.queries.pagination import DEFAULT_LIMIT
-from app.queries.search_engine import DEFAULT_LANGUAGE
 from app.representation import presenters
 from app.representation.cursors import offset_cursor, offset_of
 
@@ -31,6 +32,7 @@ def _highlighted(snippet: str) -> str:
 async def search(
     request: Request,
     db: DatabaseDep,
+    negotiated: LanguageDep,
     q: Annotated[
         str,
         Query(
@@ -43,14 +45,12 @@ async def search(
     type: Annotated[list[EntryType], Query(description="Only entries of this type; repeat for several.")] = [],  # noqa: B006 (FastAPI copies defaults per request)
     limit: LimitQuery = DEFAULT_LIMIT,
     cursor: OffsetCursorQuery = None,
-    lang: Annotated[str | None, Query(description="The language to search in.")] = None,
 ) -> Response:
     """Search conditions, symptoms, causes and treatments in one language, best match first, tolerant of typos."""
     offset = offset_of(cursor)
     kinds = [entry.value for entry in dict.fromkeys(type)]
-    language = lang or DEFAULT_LANGUAGE
     body, cursor_after = await db.run(
-        encoded_search_page, q, kinds=kinds, limit=limit, offset=offset, language=language
+        encoded_search_page, q, kinds=kinds, limit=limit, offset=offset, language=negotiated.language
     )
     return json_response(body, headers=next_link(request, cursor_after))
 
@@ -94,14 +94,14 @@ def search_page(
 @router.get("/suggest", response_model=SuggestionList)
 async def suggest(
     db: DatabaseDep,
+    negotiated: LanguageDep,
     q: Annotated[
         str, Query(min_length=1, max_length=100, description="What the user has typed so far.", examples=["lum"])
     ],
     limit: Annotated[int, Query(ge=1, le=20, description="At most this many suggestions.")] = 8,
-    lang: Annotated[str | None, Query(description="The language to suggest names in.")] = None,
 ) -> Response:
     """Suggest names and aliases in one language that start with what was typed (at any word), best first."""
-    return json_response(await db.run(encoded_suggestions, q, limit=limit, language=lang or DEFAULT_LANGUAGE))
+    return json_response(await db.run(encoded_suggestions, q, limit=limit, language=negotiated.language))
 
 
 def encoded_suggestions(session: Session, q: str, *, limit: int, language: str) -> bytes:
