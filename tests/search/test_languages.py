@@ -139,3 +139,14 @@ def test_a_language_without_an_index_is_searched_in_the_default_one(write_engine
         result = search.search(session, "back spasm", kinds=[], limit=3, offset=0, language="xx")
         assert result.language == "en"
         assert result.hits[0].slug == "lumbar-muscle-spasm"
+
+
+async def test_accept_language_picks_the_language_and_answers_say_which(client: httpx.AsyncClient) -> None:
+    for path, params in (("/v1/search", {"q": "ciatica"}), ("/v1/search/suggest", {"q": "ciat"})):
+        english = await client.get(path, params=params)
+        spanish = await client.get(path, params=params, headers={"Accept-Language": "es-MX,es;q=0.9,en;q=0.5"})
+        again = await client.get(path, params=params)  # the cached Spanish answer is not given to English
+        assert (english.headers["content-language"], spanish.headers["content-language"]) == ("en", "es"), path
+        assert "Accept-Language" in spanish.headers["vary"]
+        assert spanish.json()["items"][0]["name"] == "Ciática"
+        assert again.json() == english.json() and english.json() != spanish.json()

@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from sqlmodel import Session
 
+from app.api.content_language import answered_in
 from app.api.cursors import OffsetCursorQuery
 from app.api.deps import DatabaseDep, LimitQuery
 from app.api.encoded import json_bytes, json_response
@@ -49,17 +50,19 @@ async def search(
     """Search conditions, symptoms, causes and treatments in one language, best match first, tolerant of typos."""
     offset = offset_of(cursor)
     kinds = [entry.value for entry in dict.fromkeys(type)]
-    body, cursor_after = await db.run(
+    body, cursor_after, language = await db.run(
         encoded_search_page, q, kinds=kinds, limit=limit, offset=offset, language=negotiated.language
     )
+    answered_in(request, language)
     return json_response(body, headers=next_link(request, cursor_after))
 
 
 def encoded_search_page(
     session: Session, q: str, *, kinds: list[str], limit: int, offset: int, language: str
-) -> tuple[bytes, str | None]:
+) -> tuple[bytes, str | None, str]:
+    """The page's JSON, its next cursor and the language searched."""
     page = search_page(session, q, kinds=kinds, limit=limit, offset=offset, language=language)
-    return json_bytes(page), page.next_cursor
+    return json_bytes(page), page.next_cursor, page.language
 
 
 def search_page(
@@ -93,6 +96,7 @@ def search_page(
 
 @router.get("/suggest", response_model=SuggestionList)
 async def suggest(
+    request: Request,
     db: DatabaseDep,
     negotiated: LanguageDep,
     q: Annotated[
@@ -101,6 +105,7 @@ async def suggest(
     limit: Annotated[int, Query(ge=1, le=20, description="At most this many suggestions.")] = 8,
 ) -> Response:
     """Suggest names and aliases in one language that start with what was typed (at any word), best first."""
+    answered_in(request, negotiated.language)
     return json_response(await db.run(encoded_suggestions, q, limit=limit, language=negotiated.language))
 
 
