@@ -30,7 +30,7 @@ async def test_every_get_carries_validators_and_cache_headers(client: httpx.Asyn
     etag = response.headers["etag"]
     assert etag.startswith('"') and not etag.startswith("W/")
     assert response.headers["cache-control"] == "public, max-age=300, stale-while-revalidate=86400"
-    assert response.headers["vary"] == "Accept, Accept-Encoding"
+    assert response.headers["vary"] == "Accept, Accept-Encoding, Accept-Language"
     assert parsedate_to_datetime(response.headers["last-modified"])
     assert int(response.headers["content-length"]) == len(response.content)
 
@@ -124,7 +124,7 @@ async def test_fields_select_top_level_fields(client: httpx.AsyncClient) -> None
 
 async def test_the_list_is_lean_unless_expanded(client: httpx.AsyncClient) -> None:
     lean = (await client.get("/v1/conditions", params={"limit": "3"})).json()["items"][0]
-    assert set(lean) == {"slug", "name", "href", "summary", "specialty", "body_area"}
+    assert set(lean) == {"slug", "name", "href", "summary", "specialty", "body_area", "language"}
     expanded = await client.get("/v1/conditions", params={"limit": "3", "expand": "codes,can_lead_to"})
     item = expanded.json()["items"][0]
     assert set(item) == set(lean) | {"codes", "can_lead_to"}
