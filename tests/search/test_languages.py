@@ -36,6 +36,7 @@ async def test_espasmo_muscular_finds_lumbar_muscle_spasm_first_in_spanish(clien
     assert (hit["type"], hit["slug"], hit["name"]) == ("condition", "lumbar-muscle-spasm", "Espasmo muscular lumbar")
     assert body["language"] == "es"
     assert {item["language"] for item in body["items"]} == {"es"}
+    assert body["notice"].startswith("Esta es información general, no un diagnóstico.")
     assert "<mark>" in hit["snippet"]
     assert hit["href"] == "/v1/conditions/lumbar-muscle-spasm"  # slugs are the same in every language
 

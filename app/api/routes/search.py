@@ -12,9 +12,9 @@ from app.api.deps import DatabaseDep, LimitQuery
 from app.api.encoded import json_bytes, json_response
 from app.api.languages import LanguageDep
 from app.api.links import next_link
-from app.core.locales import DEFAULT_LANGUAGE
+from app.core.locales import DEFAULT_LANGUAGE, message
 from app.models.base import EntryType
-from app.models.public import NOT_A_DIAGNOSIS, SearchHit, SearchPage, Suggestion, SuggestionList
+from app.models.public import SearchHit, SearchPage, Suggestion, SuggestionList
 from app.queries import search as search_queries
 from app.queries.pagination import DEFAULT_LIMIT
 from app.representation import presenters
@@ -72,7 +72,7 @@ def search_page(
     more = offset + len(result.hits) < result.total
     next_cursor = offset_cursor(offset + len(result.hits)) if more else None
     return SearchPage(
-        notice=NOT_A_DIAGNOSIS,
+        notice=message(result.language, "not_a_diagnosis"),
         query=q,
         searched_for=result.searched_for,
         did_you_mean=result.did_you_mean,
