@@ -170,3 +170,10 @@ def localize_term(detail: ModelT, uses: Sequence[Use], words: Words, asked: Nego
         if 0 < use.position <= len(items):
             shown["text"], shown["note"] = items[use.position - 1]["text"], items[use.position - 1]["note"]
     return type(detail).model_validate(data)
+
+
+def localize_entry(record: ModelT, uses: Sequence[Use] | None, words: Words, asked: Negotiated) -> ModelT:
+    """Any entry's record: a condition's (`uses` None) or a term's (`uses`: the conditions listing it)."""
+    if isinstance(record, api.ConditionDetail):
+        return localize_condition(record, words, asked)  # type: ignore[return-value]
+    return localize_term(record, uses or (), words, asked)
