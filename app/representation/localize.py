@@ -82,6 +82,13 @@ def words_for(session: Session, language: str, records: Iterable[BaseModel]) -> 
     return Words(language, translations.documents(session, language, keys_of(records)))
 
 
+def words_of(session: Session, language: str, keys: Iterable[Key]) -> Words:
+    """The translations into `language` of these entries (kind, slug)."""
+    if language == DEFAULT_LANGUAGE:
+        return Words(language, {})
+    return Words(language, translations.documents(session, language, keys))
+
+
 def _localize_links(data: Any, words: Words, asked: Negotiated) -> None:
     """Every linked entry in dumped record data (the record itself too) gets its translated name, and its
     summary, body area and aliases where it shows them, and says its language where it has that field."""
