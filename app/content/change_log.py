@@ -48,9 +48,10 @@ from app.models import public as api
 from app.models.base import EntryType
 from app.queries import condition_rows
 from app.queries import conditions as condition_queries
+from app.queries import translations as translation_queries
 from app.queries import vocabulary as vocabulary_queries
 from app.representation import library as representation
-from app.representation import presenters
+from app.representation import localize, presenters
 from app.representation.library import Key
 
 NAME = "entry_state"  # its row in reference_data: the representation version the stored hashes were made by
@@ -68,7 +69,16 @@ TERM_SHOWN = {
     "cause": frozenset(api.CauseRef.model_fields) - {"href"},
     "treatment": frozenset(api.TreatmentRef.model_fields) - {"href"},
 }
-_REPRESENTATION_MODULES = (representation, presenters, api, condition_queries, condition_rows, vocabulary_queries)
+_REPRESENTATION_MODULES = (
+    representation,
+    presenters,
+    localize,
+    api,
+    condition_queries,
+    condition_rows,
+    translation_queries,
+    vocabulary_queries,
+)
 
 
 @lru_cache(maxsize=1)

@@ -1,11 +1,19 @@
 """The knowledge response to an HL7 Infobutton request: an Atom feed that echoes the request as `category`
-elements (as MedlinePlus Connect does) and has one entry per condition found."""
+elements (as MedlinePlus Connect does) and has one entry per condition found.
+
+In the language the request names (`informationRecipient.languageCode.c`) when it is offered: entries in their
+translation (an entry without one stays English, and says so with `xml:lang`), the feed's words from that
+language's catalog, links to the pages in that language. Any other language gets the English feed, whose
+subtitle says the language asked for is not available."""
 
 import xml.etree.ElementTree as ET
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urlencode
 
+from app.core.locales import DEFAULT_LANGUAGE, message, offered
 from app.models import Condition
 from app.models.code_systems import CodeSystem
 from app.models.infobutton import (
@@ -19,13 +27,10 @@ from app.models.infobutton import (
     KnowledgeParam,
     KnowledgeResponse,
 )
-from app.models.public import MEDICAL_NOTICE
 from app.queries.infobutton import Knowledge, MatchedBy
 from app.representation import presenters
+from app.representation.localize import Words
 
-# The languages entries are written in; a request for another gets English, and the subtitle says so.
-LANGUAGES = ("en",)
-DEFAULT_LANGUAGE = "en"
 FEED_TITLE = "conditions-api"
 # The feed of a library with no conditions at all still needs an `updated`: a fixed one keeps its ETag stable.
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -55,6 +60,12 @@ class KnowledgeRequest:
         ]
         return [AtomCategory(scheme=scheme.value, term=term) for scheme, term in echoed]
 
+    @property
+    def served_language(self) -> str:
+        """The offered language the feed is in: the one asked for (`es-MX` is Spanish), else the default."""
+        primary = primary_language(self.language)
+        return primary if primary in offered() else DEFAULT_LANGUAGE
+
 
 def primary_language(tag: str) -> str:
     """A language tag's primary subtag (BCP 47): `en-US` and `EN` are English."""
@@ -73,66 +84,107 @@ def _paragraph(text: str, css_class: str | None = None) -> str:
     return ET.tostring(element, encoding="unicode", method="html")
 
 
-def _summary_html(condition: Condition, aliases: list[str], broader_code: str | None) -> str:
+@dataclass(frozen=True)
+class _Words:
+    """What an entry shows of a condition, in the language it is given in."""
+
+    language: str
+    name: str
+    summary: str
+    aliases: list[str]
+    translation: Mapping[str, Any] | None  # the translation's `by` and `date`, when translated
+
+
+def _words(condition: Condition, aliases: list[str], words: Words) -> _Words:
+    document = words.of("condition", condition.slug)
+    if document is None:
+        return _Words(DEFAULT_LANGUAGE, condition.name, condition.summary, aliases, None)
+    names = list(document["aliases"])
+    return _Words(words.language, document["name"], document["summary"], names, document["translation"])
+
+
+def _summary_html(condition: Condition, shown: _Words, broader_code: str | None) -> str:
     """What an EHR shows of the condition (classes as MedlinePlus Connect's summaries have them). The card's
     notice, not the search's: the red flags that one points to are not in the summary."""
-    parts = [_paragraph(condition.summary)]
+    language = shown.language
+    parts = [_paragraph(shown.summary)]
     if broader_code is not None:
-        scope = f"This page covers only part of what {broader_code} means: the code is broader than the condition."
-        parts.append(_paragraph(scope, "scope"))
-    if aliases:
-        parts.append(_paragraph(f"Also called: {', '.join(aliases)}", "also-called"))
-    parts += [_paragraph(condition.source_attribution, "attribution"), _paragraph(MEDICAL_NOTICE, "notice")]
+        parts.append(_paragraph(message(language, "infobutton_broader_code").format(code=broader_code), "scope"))
+    if shown.aliases:
+        also = message(language, "infobutton_also_called").format(names=", ".join(shown.aliases))
+        parts.append(_paragraph(also, "also-called"))
+    parts.append(_paragraph(condition.source_attribution, "attribution"))
+    if shown.translation is not None:
+        by, date = shown.translation["by"], shown.translation["date"]
+        parts.append(_paragraph(message(language, "infobutton_translation").format(by=by, date=date), "translation"))
+    parts.append(_paragraph(message(language, "medical_notice"), "notice"))
     return "".join(parts)
 
 
-def _entry(condition: Condition, aliases: list[str], broader_code: str | None, *, base_url: str) -> AtomEntry:
-    record = f"{base_url}{presenters.condition_href(condition.slug)}"
-    page = f"{base_url}{presenters.page_href('condition', condition.slug)}"
+def in_language(url: str, language: str) -> str:
+    """A URL of ours in `language` (`?lang=es`); the default language's needs no parameter."""
+    return url if language == DEFAULT_LANGUAGE else f"{url}?{urlencode({'lang': language})}"
+
+
+def _entry(
+    condition: Condition, aliases: list[str], broader_code: str | None, words: Words, *, base_url: str
+) -> AtomEntry:
+    shown = _words(condition, aliases, words)
+    # Links ask for the feed's language; an entry without a translation is English wherever it is read.
+    record = in_language(f"{base_url}{presenters.condition_href(condition.slug)}", words.language)
+    page = in_language(f"{base_url}{presenters.page_href('condition', condition.slug)}", words.language)
     links = [
-        AtomLink(href=page, type="text/html", hreflang=DEFAULT_LANGUAGE, title=condition.name),
-        AtomLink(href=record, type="application/json", hreflang=DEFAULT_LANGUAGE, title=condition.name),
+        AtomLink(href=page, type="text/html", hreflang=shown.language, title=shown.name),
+        AtomLink(href=record, type="application/json", hreflang=shown.language, title=shown.name),
     ]
     return AtomEntry(
-        lang=DEFAULT_LANGUAGE,
-        title=AtomText(value=condition.name),
+        lang=shown.language,
+        title=AtomText(value=shown.name),
         link=links,
         id=AtomValue(value=record),
         updated=AtomValue(value=_timestamp(condition.updated_at)),
-        summary=AtomText(value=_summary_html(condition, aliases, broader_code), type="html"),
+        summary=AtomText(value=_summary_html(condition, shown, broader_code), type="html"),
         rights=AtomText(value=condition.source_attribution),
     )
 
 
 def _subtitle(request: KnowledgeRequest, knowledge: Knowledge) -> str:
+    language = request.served_language
+
+    def say(key: str, **values: str | None) -> str:
+        return message(language, f"infobutton_{key}").format(**values)
+
     system = request.system.label
     asked = f"{system} {request.code_as_sent}"
     if request.code is None:
-        found = f"'{request.code_as_sent}' is not shaped like a code of {system} ({request.system.spec.shape})"
+        found = say("not_a_code", code=request.code_as_sent, system=system, shape=request.system.spec.shape)
     elif knowledge.matched_by is MatchedBy.code:
-        found = f"Conditions coded {system} {request.code}"
+        found = say("coded", system=system, code=request.code)
     elif knowledge.matched_by is MatchedBy.ancestor:
-        found = (
-            f"No condition carries {asked}; these are coded under its nearest coded ancestor, {knowledge.matched_code}"
-        )
+        found = say("ancestor", asked=asked, ancestor=knowledge.matched_code)
     else:
-        found = f"No condition carries {asked}"
+        found = say("no_condition", asked=asked)
     if knowledge.matched_by is MatchedBy.display_name:
-        found += f"; these are the best matches for its display name, '{request.display_name}'"
+        found = say("display_name_matches", found=found, name=request.display_name)
     elif knowledge.matched_by is MatchedBy.nothing and request.display_name:
-        found += f", nor matches its display name, '{request.display_name}'"
-    if request.language and primary_language(request.language) not in LANGUAGES:
-        found += f". Results are in English: language '{request.language}' is not available"
+        found = say("display_name_unmatched", found=found, name=request.display_name)
+    if request.language and primary_language(request.language) != language:
+        found = say("language_unavailable", found=found, language=request.language)
     return f"{found}."
 
 
-def knowledge_response(request: KnowledgeRequest, knowledge: Knowledge, *, base_url: str) -> KnowledgeResponse:
+def knowledge_response(
+    request: KnowledgeRequest, knowledge: Knowledge, words: Words | None = None, *, base_url: str
+) -> KnowledgeResponse:
+    """The feed; `words` are the translations into the request's `served_language` of the conditions found."""
+    words = words if words is not None else Words(request.served_language, {})
     asked = f"{request.system.label} {request.code}"
     entries = [
         _entry(
             condition,
             knowledge.aliases.get(condition.id or 0, []),
             asked if condition.id in knowledge.broader else None,
+            words,
             base_url=base_url,
         )
         for condition in knowledge.conditions
@@ -142,7 +194,7 @@ def knowledge_response(request: KnowledgeRequest, knowledge: Knowledge, *, base_
     return KnowledgeResponse(
         feed=AtomFeed(
             base=f"{base_url}/",
-            lang=DEFAULT_LANGUAGE,
+            lang=request.served_language,
             title=AtomText(value=FEED_TITLE),
             subtitle=AtomText(value=_subtitle(request, knowledge)),
             author=AtomPerson(name=AtomValue(value=FEED_TITLE), uri=AtomValue(value=f"{base_url}/")),

@@ -82,6 +82,13 @@ def words_for(session: Session, language: str, records: Iterable[BaseModel]) -> 
     return Words(language, translations.documents(session, language, keys_of(records)))
 
 
+def words_of(session: Session, language: str, keys: Iterable[Key]) -> Words:
+    """The translations into `language` of these entries (kind, slug)."""
+    if language == DEFAULT_LANGUAGE:
+        return Words(language, {})
+    return Words(language, translations.documents(session, language, keys))
+
+
 def _localize_links(data: Any, words: Words, asked: Negotiated) -> None:
     """Every linked entry in dumped record data (the record itself too) gets its translated name, and its
     summary, body area and aliases where it shows them, and says its language where it has that field."""
@@ -170,3 +177,10 @@ def localize_term(detail: ModelT, uses: Sequence[Use], words: Words, asked: Nego
         if 0 < use.position <= len(items):
             shown["text"], shown["note"] = items[use.position - 1]["text"], items[use.position - 1]["note"]
     return type(detail).model_validate(data)
+
+
+def localize_entry(record: ModelT, uses: Sequence[Use] | None, words: Words, asked: Negotiated) -> ModelT:
+    """Any entry's record: a condition's (`uses` None) or a term's (`uses`: the conditions listing it)."""
+    if isinstance(record, api.ConditionDetail):
+        return localize_condition(record, words, asked)  # type: ignore[return-value]
+    return localize_term(record, uses or (), words, asked)

@@ -112,7 +112,32 @@ async def test_an_export_built_by_other_code_is_not_served(
         return body
 
     built = await export_with("old-code")
-    (file,) = (exports / "old-code").glob("*/export.json")
+    (file,) = (exports / "old-code").glob("*/en/export.json")
     file.write_bytes(built.replace(b'"cursor":"', b'"cursor":"old-shape-'))  # what older code wrote
     assert b"old-shape-" in await export_with("old-code")  # the same code reuses its file
     assert await export_with("new-code") == built
+
+
+async def test_each_offered_language_has_its_own_file(client: httpx.AsyncClient) -> None:
+    """A phone syncs the language it shows: the Spanish file is another representation (its own ETag, resumable
+    on its own); a language not offered gets the English file, as `Content-Language` says."""
+    identity = {"Accept-Encoding": "identity"}
+    english = await client.get("/v1/export", headers=identity)
+    spanish = await client.get("/v1/export", params={"lang": "es"}, headers=identity)
+    assert (english.headers["content-language"], spanish.headers["content-language"]) == ("en", "es")
+    assert spanish.headers["etag"] != english.headers["etag"] and "Accept-Language" in spanish.headers["vary"]
+    assert spanish.json()["cursor"] == english.json()["cursor"]
+    assert [c["slug"] for c in spanish.json()["conditions"]] == [c["slug"] for c in english.json()["conditions"]]
+    assert {c["language"] for c in spanish.json()["conditions"]} == {"es"}
+
+    by_header = await client.get("/v1/export", headers={**identity, "Accept-Language": "es-MX, en;q=0.5"})
+    assert by_header.headers["etag"] == spanish.headers["etag"] and by_header.content == spanish.content
+    part = await client.get("/v1/export", params={"lang": "es"}, headers={**identity, "Range": "bytes=10-19"})
+    assert part.status_code == 206 and part.content == spanish.content[10:20]
+    unchanged = await client.get(
+        "/v1/export", params={"lang": "es"}, headers={"If-None-Match": spanish.headers["etag"]}
+    )
+    assert unchanged.status_code == 304
+
+    french = await client.get("/v1/export", params={"lang": "fr"}, headers=identity)
+    assert french.headers["content-language"] == "en" and french.content == english.content

@@ -2,10 +2,12 @@
 ancestor), SNOMED CT, the display name's search, languages, and what EHRs send besides."""
 
 import xml.etree.ElementTree as ET
+from string import Formatter
 
 import httpx
 import pytest
 
+from app.core.locales import DEFAULT_LANGUAGE, locales, message, offered
 from app.models.public import MEDICAL_NOTICE
 from tests.infobutton.requests import (
     ICD10_OID,
@@ -75,13 +77,72 @@ async def test_any_english_language_tag_is_english(client: httpx.AsyncClient, la
     assert "not available" not in feed.feed.subtitle
 
 
-async def test_a_spanish_request_is_answered_in_english_and_says_so(client: httpx.AsyncClient) -> None:
-    url = on_our_host(medlineplus_request(ICD10_OID, "M62.830", "Espasmo muscular de la espalda", language="es"))
-    feed = read_feed(await client.get(url))
+async def test_a_language_not_offered_is_answered_in_english_and_says_so(client: httpx.AsyncClient) -> None:
+    url = on_our_host(medlineplus_request(ICD10_OID, "M62.830", "Spasme musculaire du dos", language="fr"))
+    response = await client.get(url)
+    feed = read_feed(response)
     assert [entry.title for entry in feed.entries] == ["Lumbar muscle spasm"]
     assert feed.feed.language == "en" and all(entry.title_detail.language == "en" for entry in feed.entries)
-    assert "Results are in English: language 'es' is not available." in feed.feed.subtitle
-    assert echoed(feed)["informationRecipient.languageCode.c"] == "es"
+    assert "Results are in English: language 'fr' is not available." in feed.feed.subtitle
+    assert echoed(feed)["informationRecipient.languageCode.c"] == "fr"
+    assert people_page(feed.entries[0]) == f"{BASE}/conditions/lumbar-muscle-spasm"
+    assert response.headers["content-language"] == "en"
+
+
+@pytest.mark.parametrize("language", ["es", "es-MX", "ES", "es_US"])
+async def test_a_spanish_request_is_answered_in_spanish(client: httpx.AsyncClient, language: str) -> None:
+    url = on_our_host(medlineplus_request(SNOMED_OID, "55300003", "Espasmo muscular de la espalda", language=language))
+    response = await client.get(url)
+    assert response.headers["content-language"] == "es"
+    feed = read_feed(response)
+    record = (await client.get("/v1/conditions/lumbar-muscle-spasm", params={"lang": "es"})).json()
+    assert [entry.title for entry in feed.entries] == [record["name"]] == ["Espasmo muscular lumbar"]
+    entry = feed.entries[0]
+    assert feed.feed.language == "es" and entry.title_detail.language == "es"
+    assert feed.feed.subtitle == "Afecciones con el código SNOMED CT 55300003."
+    assert people_page(entry) == f"{BASE}/conditions/lumbar-muscle-spasm?lang=es"
+    assert api_record(entry) == entry.id == f"{BASE}/v1/conditions/lumbar-muscle-spasm?lang=es"
+    assert {link.hreflang for link in entry.links} == {"es"}
+    assert record["summary"] in entry.summary
+    assert f"También llamado: {', '.join(record['aliases'])}" in entry.summary
+    assert "Esta página cubre solo una parte de lo que significa SNOMED CT 55300003" in entry.summary
+    assert f"Traducción: {record['translation']['by']}" in entry.summary
+    assert message("es", "medical_notice") in entry.summary and MEDICAL_NOTICE not in entry.summary
+    assert record["source"]["attribution"] == entry.rights  # the source's words, as the record gives them
+    assert echoed(feed)["informationRecipient.languageCode.c"] == language
+    # The English feed of the same code is another document.
+    english = read_feed(await client.get(on_our_host(medlineplus_request(SNOMED_OID, "55300003"))))
+    assert english.entries[0].title == "Lumbar muscle spasm" and english.feed.id != feed.feed.id
+
+
+async def test_a_spanish_feed_words_what_it_found_in_spanish(client: httpx.AsyncClient) -> None:
+    feed = read_feed(await client.get(on_our_host(medlineplus_request(ICD10_OID, "M62.838", language="es"))))
+    assert feed.feed.subtitle == (
+        "Ninguna afección tiene el código ICD-10-CM M62.838; estas tienen códigos bajo su antecesor codificado "
+        "más cercano, M62.83."
+    )
+    nothing = read_feed(await client.get(on_our_host(medlineplus_request(ICD10_OID, "A00.0", "Cólera", "es"))))
+    assert nothing.entries == [] and nothing.feed.language == "es"
+    assert (
+        nothing.feed.subtitle
+        == "Ninguna afección tiene el código ICD-10-CM A00.0, ni coincide con su nombre, 'Cólera'."
+    )
+
+
+def test_every_offered_language_words_the_feed_with_the_same_placeholders() -> None:
+    """The feed's words come from each language's catalog and are filled in with `str.format`: a translation that
+    renames or drops a placeholder would fail (or say less) only at request time."""
+
+    def placeholders(text: str) -> set[str]:
+        return {name for _, name, _, _ in Formatter().parse(text) if name}
+
+    english = locales()[DEFAULT_LANGUAGE].messages
+    keys = sorted(key for key in english if key.startswith("infobutton_"))
+    assert len(keys) == 10
+    for tag in offered():
+        assert {key: placeholders(message(tag, key)) for key in keys} == {
+            key: placeholders(english[key]) for key in keys
+        }
 
 
 @pytest.mark.parametrize(

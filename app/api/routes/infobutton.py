@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from sqlmodel import Session
 
+from app.api.content_language import answered_in
 from app.api.deps import DatabaseDep, SettingsDep
 from app.api.encoded import JSON, json_bytes
 from app.core.errors import (
@@ -22,11 +23,13 @@ from app.core.errors import (
     invalid_params,
     invalid_params_detail,
 )
+from app.core.locales import offered
 from app.models.code_systems import BY_OID, UNSERVED_OIDS, CodeSystem
 from app.models.infobutton import KnowledgeParam, KnowledgeResponse
 from app.queries.infobutton import knowledge_for
 from app.representation.atom import ATOM_MEDIA_TYPE, atom_xml
 from app.representation.infobutton import KnowledgeRequest, knowledge_response
+from app.representation.localize import words_of
 
 XML = "text/xml"
 # What an XML 1.0 document can carry: every echoed value must be, or the feed would not be well-formed.
@@ -115,6 +118,7 @@ def code_system(oid: str) -> CodeSystem:
     },
 )
 async def infobutton(
+    http_request: Request,
     db: DatabaseDep,
     settings: SettingsDep,
     code: Annotated[
@@ -158,7 +162,8 @@ async def infobutton(
             alias=KnowledgeParam.language.value,
             pattern=XML_TEXT,
             max_length=35,
-            description="The language wanted (`en`). Another gets English, and the feed's subtitle says so.",
+            description=f"The language wanted: {', '.join(f'`{tag}`' for tag in offered())} (a tag such as "
+            "`es-MX` is its language). Another gets English, and the feed's subtitle says so.",
         ),
     ] = "en",
     response_type: Annotated[
@@ -210,11 +215,13 @@ async def infobutton(
         patient=patient,
     )
     body = await db.run(encoded_knowledge, request, response_type, settings.base_url)
+    answered_in(http_request, request.served_language)
     media_type = JSON if response_type == JSON else f"{response_type}; charset=utf-8"
     return Response(body, media_type=media_type)
 
 
 def encoded_knowledge(session: Session, request: KnowledgeRequest, response_type: str, base_url: str) -> bytes:
     knowledge = knowledge_for(session, request.system, request.code, request.display_name or None)
-    response = knowledge_response(request, knowledge, base_url=base_url)
+    words = words_of(session, request.served_language, [("condition", c.slug) for c in knowledge.conditions])
+    response = knowledge_response(request, knowledge, words, base_url=base_url)
     return json_bytes(response) if response_type == JSON else atom_xml(response.feed)

@@ -10,12 +10,15 @@ from fastapi.responses import FileResponse
 from sqlmodel import Session
 from starlette.types import Message, Receive, Scope, Send
 
+from app.api.content_language import answered_in
 from app.api.cursors import SeqCursorQuery
 from app.api.deps import DatabaseDep
 from app.api.export_files import NDJSON, ExportFailed, ExportFiles
 from app.api.http_cache import etag_matches, validators
+from app.api.languages import LanguageDep
 from app.api.negotiation import choose_encoding, negotiated
 from app.core.errors import PROBLEM_MEDIA_TYPE, CursorNotInLog, DatabaseUnavailable, Problem, problem_response
+from app.core.locales import DEFAULT_LANGUAGE
 from app.core.monitor import DatabaseMonitor
 from app.models.public import ChangeEntry, ChangePage, Export
 from app.queries import changes
@@ -39,15 +42,27 @@ logger = logging.getLogger(__name__)
     },
 )
 async def list_changes(
+    request: Request,
     db: DatabaseDep,
+    language: LanguageDep,
     since: SeqCursorQuery = None,
     limit: Annotated[int, Query(ge=1, le=1000, description="At most this many changes.")] = MAX_LIMIT,
 ) -> ChangePage:
-    """List what was created, updated or deleted since a cursor, in order (deletions are tombstones)."""
-    return await db.run(change_page, seq_of(since), limit=limit)
+    """List what was created, updated or deleted since a cursor, in order (deletions are tombstones).
+
+    One log serves every language: an entry is logged when what a reader of any language sees of it changed (its
+    translation included). Each `href` fetches the entry in the language negotiated here."""
+    answered_in(request, language.language)
+    return await db.run(change_page, seq_of(since), limit=limit, language=language.language)
 
 
-def change_page(session: Session, seq: int, *, limit: int) -> ChangePage:
+def _in_language(href: str, language: str) -> str:
+    """An entry's URL in `language`: `lang=` keeps the language however the phone fetches it (the export's
+    records are those answers, so following the feed keeps a library in one language)."""
+    return href if language == DEFAULT_LANGUAGE else f"{href}?lang={language}"
+
+
+def change_page(session: Session, seq: int, *, limit: int, language: str = DEFAULT_LANGUAGE) -> ChangePage:
     rows = changes.after(session, seq=seq, limit=limit)
     if not rows and seq > (latest := changes.latest_seq(session)):
         # A phone that kept following it would never see another change: say so, and how to recover.
@@ -62,7 +77,9 @@ def change_page(session: Session, seq: int, *, limit: int) -> ChangePage:
                 type=row.kind,
                 slug=row.slug,
                 action=row.action,
-                href=presenters.entry_href(row.kind, row.slug) if row.action == "upsert" else None,
+                href=_in_language(presenters.entry_href(row.kind, row.slug), language)
+                if row.action == "upsert"
+                else None,
                 changed_at=row.changed_at,
             )
             for row in rows
@@ -80,20 +97,23 @@ def change_page(session: Session, seq: int, *, limit: int) -> ChangePage:
         206: {"description": "The part of the file asked for with `Range` (resume an interrupted download)."},
     },
 )
-async def export_library(request: Request) -> Response:
+async def export_library(request: Request, language: LanguageDep) -> Response:
     """Export the whole library with the cursor to continue from (`Accept: application/x-ndjson` streams lines).
 
-    The file is built once per content version and served with a strong ETag and byte ranges."""
+    The file is built once per content version and language and served with a strong ETag and byte ranges. In a
+    language (`lang`, `Accept-Language`) every record is as `GET` of its `href` in that language gives it; a
+    language that is not offered gets the English file (`Content-Language: en`)."""
     monitor: DatabaseMonitor = request.app.state.monitor
     files: ExportFiles = request.app.state.export_files
     media = NDJSON if negotiated(request.headers.get("accept", "")) == NDJSON else "application/json"
     version = await monitor.content_version()
     encoding = choose_encoding(request.headers.get("accept-encoding", ""))
     try:
-        found = await files.file_for(version, media, encoding)
+        found = await files.file_for(version, media, encoding, language.language)
     except ExportFailed as exc:
         logger.error("export build failed: %s", exc)
         raise DatabaseUnavailable("The export could not be built right now; retry later (see /ready).") from exc
+    answered_in(request, language.language)
     headers = validators(request.app.state.settings, found.etag, version, request.url.path)
     if found.encoding != "identity":
         headers["content-encoding"] = found.encoding
