@@ -9,6 +9,7 @@ from enum import StrEnum
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from app.core.locales import DEFAULT_LANGUAGE
 from app.models import Condition, ConditionAlias
 from app.models.code_systems import CodeSystem, MappingMatch
 from app.queries import search
@@ -37,8 +38,11 @@ class Knowledge:
     broader: frozenset[int] = frozenset()
 
 
-def knowledge_for(session: Session, system: CodeSystem, code: str | None, display_name: str | None) -> Knowledge:
-    """`code` is in the system's stored form, or None when it is not shaped like one of its codes."""
+def knowledge_for(
+    session: Session, system: CodeSystem, code: str | None, display_name: str | None, language: str = DEFAULT_LANGUAGE
+) -> Knowledge:
+    """`code` is in the system's stored form, or None when it is not shaped like one of its codes; a display name is
+    searched in `language`, the feed's."""
     found = conditions_for(session, system, code) if code is not None else None
     conditions: list[Condition] = []
     matched_by, matched_code = MatchedBy.nothing, None
@@ -49,7 +53,7 @@ def knowledge_for(session: Session, system: CodeSystem, code: str | None, displa
         matched_code = found.matched.code
         matched_by = MatchedBy.code if matched_code == found.code.code else MatchedBy.ancestor
     elif display_name:
-        conditions = _searched(session, display_name)
+        conditions = _searched(session, display_name, language)
         matched_by = MatchedBy.display_name if conditions else MatchedBy.nothing
     return Knowledge(
         conditions=conditions,
@@ -61,11 +65,13 @@ def knowledge_for(session: Session, system: CodeSystem, code: str | None, displa
     )
 
 
-def _searched(session: Session, words: str) -> list[Condition]:
-    """The conditions the search ranks best for these words, in its order."""
-    result = search.search(session, words, kinds=["condition"], limit=MAX_SEARCHED, offset=0)
+def _searched(session: Session, words: str, language: str) -> list[Condition]:
+    """The conditions the search ranks best for these words, in its order. Results the search reached only by
+    correcting the words are no answer: a clinician's "Cólera" is not our "cola" (of cauda equina's Spanish
+    name), nor anything else it is a few letters away from."""
+    result = search.search(session, words, kinds=["condition"], limit=MAX_SEARCHED, offset=0, language=language)
     slugs = [hit.slug for hit in result.hits]
-    if not slugs:
+    if not slugs or result.did_you_mean is not None:
         return []
     rows = {row.slug: row for row in session.exec(select(Condition).where(col(Condition.slug).in_(slugs)))}
     return [rows[slug] for slug in slugs if slug in rows]

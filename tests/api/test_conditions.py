@@ -32,6 +32,7 @@ async def test_the_list_holds_summaries_of_every_seeded_condition(client: httpx.
         "cramping of the muscle fibers. Sometimes, it may feel like a “knot.”",
         "specialty": "Spine",
         "body_area": "Lower back",
+        "language": "en",
     }
 
 

@@ -31,6 +31,9 @@ async def test_a_symptom_lists_the_conditions_that_name_it(client: httpx.AsyncCl
         "name": "Tenderness",
         "href": "/v1/symptoms/muscle-tenderness",
         "aliases": ["muscle tenderness", "sore to the touch"],
+        "language": "en",
+        "language_unavailable": None,
+        "translation": None,
         "description": None,
         "editor_notes": [],
         "hpo": None,  # HPO has no term for muscle tenderness

@@ -221,7 +221,9 @@ async def infobutton(
 
 
 def encoded_knowledge(session: Session, request: KnowledgeRequest, response_type: str, base_url: str) -> bytes:
-    knowledge = knowledge_for(session, request.system, request.code, request.display_name or None)
+    knowledge = knowledge_for(
+        session, request.system, request.code, request.display_name or None, request.served_language
+    )
     words = words_of(session, request.served_language, [("condition", c.slug) for c in knowledge.conditions])
     response = knowledge_response(request, knowledge, words, base_url=base_url)
     return json_bytes(response) if response_type == JSON else atom_xml(response.feed)
