@@ -20,7 +20,7 @@ from app.api.content_language import answered_in
 from app.api.deps import DatabaseDep, SettingsDep
 from app.api.languages import LanguageDep
 from app.core.errors import NotFound
-from app.core.locales import DEFAULT_LANGUAGE, Negotiated, message
+from app.core.locales import Negotiated, message
 from app.models import public as api
 from app.models.base import ReviewStatus, SymptomSection, TreatmentSection
 from app.queries import conditions, vocabulary
@@ -124,9 +124,12 @@ class HomeRow:
 def _home_data(
     session: Session, query: str, asked: Negotiated
 ) -> tuple[search_queries.SearchResult | None, list[HomeRow], int]:
-    # Search speaks one language per index once search is language-aware (issue 16's search part): then it is
-    # given `language=asked.language`, and its hits say their language (the template reads `hit.language`).
-    result = search_queries.search(session, query, kinds=[], limit=SEARCH_LIMIT, offset=0) if query else None
+    # Hits are in the language searched, or in English for an entry not translated (each says which).
+    result = (
+        search_queries.search(session, query, kinds=[], limit=SEARCH_LIMIT, offset=0, language=asked.language)
+        if query
+        else None
+    )
     rows, total = conditions.list_conditions(
         session, filters=conditions.ConditionFilters(), after=None, limit=HOME_LIST_LIMIT
     )
@@ -162,7 +165,6 @@ def install_pages(app: FastAPI) -> None:
                 page_href=page_href,
                 conditions=rows,
                 total=total,
-                default_language=DEFAULT_LANGUAGE,
                 notice=message(interface.language, "not_a_diagnosis"),
             )
         )

@@ -2,6 +2,8 @@
 page's language, or data-lang) and by iframe, the visitor switches the site to Spanish, and axe-core finds no
 serious accessibility violation in Spanish either."""
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -94,3 +96,17 @@ def test_the_spanish_search_works_without_javascript(browser_no_js: Page, api: s
     browser_no_js.wait_for_url(f"{api}/?q=lumbar&lang=es")
     expect(browser_no_js.get_by_role("heading", name="Resultados para «lumbar»")).to_be_visible()
     expect(browser_no_js.locator("ol.results li").first).to_be_visible()
+
+
+def test_the_spanish_type_ahead_suggests_spanish_names_and_keeps_the_language(page: Page, api: str) -> None:
+    page.goto(f"{api}/?lang=es")
+    search = page.get_by_role("combobox", name="Afección, síntoma, causa o tratamiento")
+    search.press_sequentially("espasmo mus", delay=30)
+    expect(page.get_by_role("option").first).to_contain_text("Espasmo muscular lumbar")
+    expect(page.locator("#search-status")).to_have_text(re.compile(r"^\d+ sugerencias$"))
+    assert axe_violations(page) == []
+    screenshot(page, "home-es-type-ahead")
+    search.press("ArrowDown")
+    search.press("Enter")
+    page.wait_for_url(f"{api}/conditions/lumbar-muscle-spasm?lang=es")
+    expect(page.locator(".widget article h2")).to_have_text("Espasmo muscular lumbar")

@@ -176,6 +176,12 @@ async def test_the_home_page_has_a_language_switch_and_speaks_spanish(client: ht
     assert page.xpath("//nav[@class='language-switch']//a/@href") == [f"/?q=lumbar&lang={tag}" for tag in locales()]
     assert page.xpath("//form[@role='search']//input[@name='lang']/@value") == ["es"]
     assert page.xpath("//form[@role='search']/@data-lang") == ["es"]
+    # Results in Spanish: Spanish names, in the page's language (no lang of their own).
+    hits = page.xpath("//ol[@class='results']/li/a")
+    assert hits and not any(hit.get("lang") for hit in hits)
+    assert ("/conditions/lumbar-muscle-spasm?lang=es", "Espasmo muscular lumbar") in [
+        (a.get("href"), a.text) for a in hits
+    ]
     names = {a.get("href"): a.text for a in page.xpath("//ul[@class='conditions']//a")}
     assert names["/conditions/sciatica?lang=es"] == "Ciática"
     assert page.xpath("//ul[@class='conditions']//*[@lang]") == []  # every entry is translated
