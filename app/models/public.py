@@ -90,9 +90,12 @@ class Duration(ReadModel):
         description="The duration in words, as the source gives it.", examples=["about three to four weeks"]
     )
 
-    def with_days(self) -> str:
-        """The source's words with the range in days, as the widget and JSON-LD show it."""
-        return f"{self.text} ({self.min_days}\u2013{self.max_days} days)"
+    def with_days(self, language: str = DEFAULT_LANGUAGE) -> str:
+        """The source's words with the range in days, as the widget and JSON-LD show it, in `language`'s words
+        (the text is the record's, already in the language it is given in)."""
+        return message(language, "card_duration_days").format(
+            text=self.text, min_days=self.min_days, max_days=self.max_days
+        )
 
 
 class Review(ReadModel):

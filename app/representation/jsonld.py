@@ -6,6 +6,7 @@ with real consumers (extruct, pyld and the schema.org vocabulary), not with this
 
 from typing import Any
 
+from app.core.locales import DEFAULT_LANGUAGE, message
 from app.models.base import TreatmentKind
 from app.models.code_systems import CodeSystem, MappingMatch
 from app.models.public import ConditionDetail, SymptomRef, TreatmentItem
@@ -32,8 +33,11 @@ TREATMENT_TYPES: dict[TreatmentKind, str] = {
 }
 
 
-def embed_url(base_url: str, slug: str) -> str:
-    return f"{base_url}/embed/conditions/{slug}"
+def embed_url(base_url: str, slug: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """The card's address in a language: each language's page is a page of its own (its own `@id`), the
+    default language's without a `lang` so its address stays what it always was."""
+    query = "" if language == DEFAULT_LANGUAGE else f"?lang={language}"
+    return f"{base_url}/embed/conditions/{slug}{query}"
 
 
 def _treatments(items: list[TreatmentItem]) -> list[dict[str, Any]]:
@@ -74,8 +78,12 @@ def _unique_names(names: list[str], schema_type: str) -> list[dict[str, Any]]:
 
 
 def condition_jsonld(detail: ConditionDetail, *, base_url: str) -> dict[str, Any]:
-    """The JSON-LD document for one condition; `base_url` makes every URL absolute (it is a setting)."""
-    page_url = embed_url(base_url, detail.slug)
+    """The JSON-LD document for one condition; `base_url` makes every URL absolute (it is a setting).
+
+    In the record's language (`inLanguage`; the names, descriptions and FAQs are the record's, already in it).
+    The condition's `@id` is the same in every language: one condition, named in each."""
+    language = detail.language
+    page_url = embed_url(base_url, detail.slug, language)
     condition_id = f"{base_url}{detail.href}"
     condition: dict[str, Any] = {
         "@type": "MedicalCondition",
@@ -104,7 +112,7 @@ def condition_jsonld(detail: ConditionDetail, *, base_url: str) -> dict[str, Any
         if same_as:
             condition["sameAs"] = same_as
     if detail.duration is not None:
-        condition["expectedPrognosis"] = detail.duration.with_days()
+        condition["expectedPrognosis"] = detail.duration.with_days(language)
 
     # A draft has no clinician's review to date: it says `creativeWorkStatus: draft` and when it changed.
     reviewed = detail.review.clinician_reviewed_on()
@@ -118,7 +126,7 @@ def condition_jsonld(detail: ConditionDetail, *, base_url: str) -> dict[str, Any
         "url": page_url,
         "name": detail.name,
         "description": detail.summary,
-        "inLanguage": "en",
+        "inLanguage": language,
         "about": condition,
         **review_dates,
         "dateModified": detail.updated_at.isoformat(),
@@ -133,7 +141,8 @@ def condition_jsonld(detail: ConditionDetail, *, base_url: str) -> dict[str, Any
                 "@type": "FAQPage",
                 "@id": f"{page_url}#faq",
                 "url": page_url,
-                "name": f"{detail.name}: questions and answers",
+                "name": message(language, "card_faq_page_name").format(name=detail.name),
+                "inLanguage": language,
                 "about": {"@id": condition_id},
                 **review_dates,
                 "mainEntity": [

@@ -1,19 +1,23 @@
 """The widget: `GET /embed/conditions/{slug}` (a self-contained HTML card, for iframes and for `embed.js`)
 and `GET /embed.js` (renders cards into a Shadow DOM on any page)."""
 
+from functools import cache
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from app.api.condition_lookup import Canonical, find_condition, redirect_to_canonical
+from app.api.condition_lookup import Canonical, redirect_to_canonical
+from app.api.content_language import answered_in
 from app.api.deps import DatabaseDep, SettingsDep, reject_unknown_query_params
+from app.api.languages import LanguageDep
 from app.api.params import comma_list_pattern
 from app.core.config import Settings
 from app.core.errors import PROBLEM_RESPONSES
-from app.models.public import MEDICAL_NOTICE
+from app.core.locales import DEFAULT_LANGUAGE, locales, message
 from app.representation.card import SECTIONS, UNAVAILABLE, chosen_sections
 from app.representation.jsonld import condition_jsonld
-from app.web.rendering import csp_hash, render, static_text
+from app.web.interface import Interface, find_readable_condition
+from app.web.rendering import csp_hash, render, script_json, static_text
 
 EMBED_PREFIX = "/embed"
 
@@ -69,6 +73,7 @@ async def embed_condition(
     request: Request,
     db: DatabaseDep,
     settings: SettingsDep,
+    language: LanguageDep,
     sections: Annotated[
         str | None,
         Query(
@@ -92,7 +97,10 @@ async def embed_condition(
     Show it in an iframe, or let `/embed.js` render it inside a Shadow DOM. Attribution, the medical notice and
     the entry's standing are always shown: a draft says so and when it was last updated, a reviewed entry its
     last and next review dates. Editors' notes are left out unless `editor_notes=true` asks for an editorial
-    preview. The host page styles it through CSS custom properties: `--condition-card-background`,
+    preview. The card is in the language `lang=` (or else `Accept-Language`) asks for: its labels, notice and
+    dates always, its content when the entry is translated; an entry that is not yet translated is shown in
+    English inside the asked language's labels, saying so, with `lang="en"` on its words and
+    `Content-Language: es, en`. The host page styles it through CSS custom properties: `--condition-card-background`,
     `--condition-card-text`, `--condition-card-muted`, `--condition-card-accent`, `--condition-card-border`,
     `--condition-card-font`.
 
@@ -102,16 +110,20 @@ async def embed_condition(
     block); other clients get the problem details.
     """
     shown = chosen_sections(sections.split(",") if sections else None)  # the pattern admits known names only
-    detail = await find_condition(db, slug)
+    detail = await find_readable_condition(db, slug, language)
     if isinstance(detail, Canonical):
         return redirect_to_canonical(request, detail, lambda canonical: f"{EMBED_PREFIX}/conditions/{canonical}")
+    interface = Interface(language.language)
+    answered_in(request, interface.content_language(detail.language))
     page = render(
         "embed.html",
+        t=interface,
         condition=detail,
+        source_lang=DEFAULT_LANGUAGE,  # a translation keeps its original's source and attribution
         sections=shown,
         theme=theme,
         editor_notes=editor_notes,
-        notice=MEDICAL_NOTICE,
+        notice=message(interface.language, "medical_notice"),
         jsonld=condition_jsonld(detail, base_url=settings.base_url),
         css=static_text("card.css"),
     )
@@ -119,6 +131,15 @@ async def embed_condition(
 
 
 script_router = APIRouter(tags=["embed"])
+# Where embed.js receives what a visitor reads when a card cannot be shown, in every language offered.
+UNAVAILABLE_SLOT = "/*UNAVAILABLE*/{}"
+
+
+@cache
+def loader_script() -> str:
+    """embed.js with the catalogs' `card_unavailable` by language (the first is the default's)."""
+    texts = {tag: message(tag, "card_unavailable") for tag in locales()}
+    return static_text("embed.js").replace(UNAVAILABLE_SLOT, str(script_json(texts)), 1)
 
 
 @script_router.get(
@@ -136,11 +157,14 @@ async def embed_script() -> Response:
     ```
 
     `data-sections` and `data-theme` are the card's `sections` and `theme`; `data-editor-notes="true"` shows the
-    editors' notes (an editorial preview). A card that cannot be shown tells the visitor "This information is
-    not available right now."; why is on the element's `data-error-detail` and in a console warning.
+    editors' notes (an editorial preview). `data-lang="es"` asks for the card in a language (its `lang`); without
+    it the card takes the language of the page around it (the nearest `lang` attribute, usually `<html lang>`),
+    and without that the visitor's browser languages. A card that cannot be shown tells the visitor "This
+    information is not available right now." in that language; why is on the element's `data-error-detail` and
+    in a console warning.
     """
     return Response(
-        static_text("embed.js"),
+        loader_script(),
         media_type="text/javascript; charset=utf-8",
         headers={"X-Content-Type-Options": "nosniff"},
     )

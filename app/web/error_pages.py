@@ -15,22 +15,38 @@ from urllib.parse import parse_qs
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app import __version__
+from app.api.languages import negotiate
 from app.api.negotiation import wants_html_page
 from app.core.config import Settings
 from app.core.errors import PROBLEM_MEDIA_TYPE
-from app.representation.card import UNAVAILABLE
 from app.web.embed import EMBED_PREFIX, Theme, embed_headers
-from app.web.pages import PAGE_HEADERS, is_site_page
+from app.web.interface import Interface
+from app.web.pages import PAGE_HEADERS, is_site_page, site_chrome
 from app.web.rendering import render, static_text
 
-NO_SUCH_PAGE = "There is no page at this address."
+MAX_LANG_LENGTH = 35  # as the `lang` parameter allows; a longer value is not looked up
+
+
+def _query_dict(scope: Scope) -> dict[str, str]:
+    query: bytes = scope.get("query_string", b"")
+    return {name: values[-1] for name, values in parse_qs(query.decode("latin-1")).items()}
+
+
+def _query(scope: Scope, name: str) -> str:
+    return _query_dict(scope).get(name, "")
 
 
 def _card_theme(scope: Scope) -> str:
     """The theme the failed card asked for, when it is one, so a dark iframe does not flash a light box."""
-    asked = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("theme", [""])[-1]
+    asked = _query(scope, "theme")
     return asked if asked in get_args(Theme) else "light"
+
+
+def _language(scope: Scope) -> tuple[str, str | None]:
+    """The language the failed page was asked in (`lang=`, else Accept-Language), as the page would have been
+    (a malformed `lang` is the reason for the error, and gets the default language), and the `lang` to carry."""
+    lang = _query(scope, "lang")[:MAX_LANG_LENGTH] or None
+    return negotiate(Headers(scope=scope).get("accept-language"), lang).language, lang
 
 
 class HtmlErrorPagesMiddleware:
@@ -78,6 +94,7 @@ class HtmlErrorPagesMiddleware:
             body, page_headers = self._page(scope, problem, card=card)
             headers = MutableHeaders(raw=held["headers"])
             headers.update(page_headers)
+            headers.add_vary_header("Accept-Language")  # the page is in the language asked for
             headers["content-type"] = "text/html; charset=utf-8"
             headers["content-length"] = str(len(body))
             await forward({**held, "headers": headers.raw})
@@ -86,15 +103,19 @@ class HtmlErrorPagesMiddleware:
         await self.app({**scope, "method": "GET"} if head else scope, receive, respond)
 
     def _page(self, scope: Scope, problem: dict[str, Any], *, card: bool) -> tuple[bytes, dict[str, str]]:
+        language, lang = _language(scope)
+        interface = Interface(language, carried=lang)
+        headers = {"content-language": language}
         if card:
             page = render(
                 "card_error.html",
-                message=UNAVAILABLE,
+                t=interface,
                 problem=problem,
                 theme=_card_theme(scope),
                 css=static_text("card.css"),
             )
-            return page.encode(), self.card_headers
-        message = NO_SUCH_PAGE if problem.get("status") == 404 else UNAVAILABLE
-        page = render("error.html", message=message, problem=problem, version=__version__)
-        return page.encode(), PAGE_HEADERS
+            return page.encode(), {**self.card_headers, **headers}
+        message = interface("page_no_such_page" if problem.get("status") == 404 else "card_unavailable")
+        chrome = site_chrome(interface, scope.get("path", "/"), _query_dict(scope))
+        page = render("error.html", message=message, problem=problem, **chrome)
+        return page.encode(), {**PAGE_HEADERS, **headers}

@@ -7,7 +7,7 @@ and the type-ahead improves it when JavaScript runs."""
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import groupby
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -15,20 +15,23 @@ from fastapi.staticfiles import StaticFiles
 from sqlmodel import Session
 
 from app import __version__
-from app.api.condition_lookup import Canonical, find_condition, redirect_to_canonical
+from app.api.condition_lookup import Canonical, redirect_to_canonical
+from app.api.content_language import answered_in
 from app.api.deps import DatabaseDep, SettingsDep
+from app.api.languages import LanguageDep
 from app.core.errors import NotFound
-from app.models import Condition
+from app.core.locales import Negotiated, message
 from app.models import public as api
-from app.models.base import SymptomSection, TreatmentSection
-from app.models.public import NOT_A_DIAGNOSIS
+from app.models.base import ReviewStatus, SymptomSection, TreatmentSection
 from app.queries import conditions, vocabulary
 from app.queries import search as search_queries
 from app.queries.vocabulary import Vocabulary
 from app.representation import presenters
 from app.representation.card import SECTIONS, Section
+from app.representation.localize import localize_summaries, words_for
 from app.representation.presenters import page_href
 from app.representation.records import term_record
+from app.web.interface import Interface, find_readable_condition
 from app.web.rendering import STATIC_DIR, csp_hash, render
 
 SITE_ASSETS = "/static/site"
@@ -55,14 +58,13 @@ class TermPage:
     """One kind of vocabulary entry, and how its page for people is built."""
 
     vocabulary: Vocabulary
-    label: str
     build: Callable[..., api.TermDetail]
 
 
 TERM_PAGES = (
-    TermPage(vocabulary.SYMPTOMS, "Symptom", presenters.symptom_detail),
-    TermPage(vocabulary.CAUSES, "Cause", presenters.cause_detail),
-    TermPage(vocabulary.TREATMENTS, "Treatment", presenters.treatment_detail),
+    TermPage(vocabulary.SYMPTOMS, presenters.symptom_detail),
+    TermPage(vocabulary.CAUSES, presenters.cause_detail),
+    TermPage(vocabulary.TREATMENTS, presenters.treatment_detail),
 )
 SITE_PAGE_PREFIXES = tuple(
     page_href(kind, "") for kind in ("condition", *(page.vocabulary.name for page in TERM_PAGES))
@@ -98,12 +100,43 @@ def _html(body: str) -> HTMLResponse:
     return HTMLResponse(body, headers=PAGE_HEADERS)
 
 
-def _home_data(session: Session, query: str) -> tuple[search_queries.SearchResult | None, tuple[list[Condition], int]]:
-    result = search_queries.search(session, query, kinds=[], limit=SEARCH_LIMIT, offset=0) if query else None
-    listed = conditions.list_conditions(
+def site_chrome(interface: Interface, path: str, query: dict[str, str]) -> dict[str, Any]:
+    """What every page's frame needs: the interface's words and the language switch to this same page."""
+    return {"t": interface, "languages": interface.switch(path, query), "version": __version__}
+
+
+def _interface(request: Request, language: Negotiated) -> Interface:
+    """The page's interface; links carry the reader's `lang` when the request named one (a choice made with the
+    language switch outlives the page), and leave the browser's Accept-Language to decide otherwise."""
+    return Interface(language.language, carried=request.query_params.get("lang") or None)
+
+
+def _chrome(request: Request, interface: Interface) -> dict[str, Any]:
+    return site_chrome(interface, request.url.path, dict(request.query_params))
+
+
+@dataclass(frozen=True)
+class HomeRow:
+    condition: api.ConditionSummary  # in the language asked for, or English where not translated
+    draft: bool
+
+
+def _home_data(
+    session: Session, query: str, asked: Negotiated
+) -> tuple[search_queries.SearchResult | None, list[HomeRow], int]:
+    # Hits are in the language searched, or in English for an entry not translated (each says which).
+    result = (
+        search_queries.search(session, query, kinds=[], limit=SEARCH_LIMIT, offset=0, language=asked.language)
+        if query
+        else None
+    )
+    rows, total = conditions.list_conditions(
         session, filters=conditions.ConditionFilters(), after=None, limit=HOME_LIST_LIMIT
     )
-    return result, listed
+    summaries = [presenters.condition_summary(row) for row in rows]
+    localized = localize_summaries(summaries, words_for(session, asked.language, summaries), asked)
+    drafts = [row.review_status == ReviewStatus.draft for row in rows]
+    return result, [HomeRow(summary, draft) for summary, draft in zip(localized, drafts, strict=True)], total
 
 
 def install_pages(app: FastAPI) -> None:
@@ -111,16 +144,20 @@ def install_pages(app: FastAPI) -> None:
 
     @app.get("/", include_in_schema=False)
     async def home(
+        request: Request,
         db: DatabaseDep,
         settings: SettingsDep,
+        language: LanguageDep,
         q: Annotated[str | None, Query(max_length=search_queries.MAX_QUERY_LENGTH)] = None,
     ) -> HTMLResponse:
         query = (q or "").strip()
-        result, (rows, total) = await db.run(_home_data, query)
+        result, rows, total = await db.run(_home_data, query, language)
+        interface = _interface(request, language)
+        answered_in(request, interface.content_language(*(row.condition.language for row in rows)))
         return _html(
             render(
                 "home.html",
-                version=__version__,
+                **_chrome(request, interface),
                 base_url=settings.base_url,
                 query=query,
                 max_query_length=search_queries.MAX_QUERY_LENGTH,
@@ -128,7 +165,7 @@ def install_pages(app: FastAPI) -> None:
                 page_href=page_href,
                 conditions=rows,
                 total=total,
-                notice=NOT_A_DIAGNOSIS,
+                notice=message(interface.language, "not_a_diagnosis"),
             )
         )
 
@@ -136,29 +173,37 @@ def install_pages(app: FastAPI) -> None:
         _install_term_page(app, term_page)
 
     @app.get("/conditions/{slug}", include_in_schema=False)
-    async def condition_page(slug: str, request: Request, db: DatabaseDep, settings: SettingsDep) -> Response:
-        detail = await find_condition(db, slug)
+    async def condition_page(
+        slug: str, request: Request, db: DatabaseDep, settings: SettingsDep, language: LanguageDep
+    ) -> Response:
+        detail = await find_readable_condition(db, slug, language)
         if isinstance(detail, Canonical):
             return redirect_to_canonical(request, detail, lambda c: f"/conditions/{c}")
-        return _html(render("condition.html", condition=detail, base_url=settings.base_url, version=__version__))
+        interface = _interface(request, language)
+        answered_in(request, interface.content_language(detail.language))
+        return _html(
+            render("condition.html", **_chrome(request, interface), condition=detail, base_url=settings.base_url)
+        )
 
 
 def _install_term_page(app: FastAPI, term_page: TermPage) -> None:
     kind = term_page.vocabulary.name
 
     @app.get(page_href(kind, "{slug}"), include_in_schema=False, name=f"{kind}_page")  # /symptoms/{slug}…
-    async def term(slug: str, db: DatabaseDep) -> HTMLResponse:
-        detail = await db.run(term_record, term_page.vocabulary, slug, term_page.build)
+    async def term(slug: str, request: Request, db: DatabaseDep, language: LanguageDep) -> HTMLResponse:
+        detail = await db.run(term_record, term_page.vocabulary, slug, term_page.build, language)
         if detail is None:
             raise NotFound(f"No {kind} has the slug '{slug[:100]}'.")
+        interface = _interface(request, language)
+        answered_in(request, interface.content_language(detail.language))
         return _html(
             render(
                 "term.html",
+                **_chrome(request, interface),
                 term=detail,
-                label=term_page.label,
+                kind=kind,
                 listings=listings(detail.conditions),
                 page_href=page_href,
-                notice=NOT_A_DIAGNOSIS,
-                version=__version__,
+                notice=message(interface.language, "not_a_diagnosis"),
             )
         )

@@ -4,7 +4,6 @@ disabled, and JSON-LD made safe to sit inside a `<script>` element."""
 import base64
 import hashlib
 import json
-from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -25,10 +24,34 @@ def markdown(text: str | None) -> Markup:
     return Markup(_markdown.render(text or ""))  # markdown-it escapes text when html is off
 
 
-def long_date(value: date | datetime) -> Markup:
-    """A date as readers see it ("25 November 2026"), machine-readable in a `<time>` element."""
-    day = value.date() if isinstance(value, datetime) else value
-    return Markup('<time datetime="{}">{}</time>').format(day.isoformat(), f"{day.day} {day:%B %Y}")
+def lang_attr(language: str | None) -> Markup:
+    """` lang="…"` for an element whose words are in another language than its parent's; nothing otherwise."""
+    return Markup(' lang="{}"').format(language) if language else Markup("")
+
+
+def lang_span(text: str, language: str | None) -> Markup:
+    """Text inside a sentence of the interface, in a `<span lang>` when its words are in another language."""
+    return Markup('<span lang="{}">{}</span>').format(language, text) if language else Markup.escape(text)
+
+
+def anchor(text: str, href: str, language: str | None = None) -> Markup:
+    """A link inside a sentence of the interface (its text escaped unless it is markup)."""
+    return Markup('<a href="{}"{}>{}</a>').format(href, lang_attr(language), text)
+
+
+def code(text: str) -> Markup:
+    return Markup("<code>{}</code>").format(text)
+
+
+def strong(text: str) -> Markup:
+    return Markup("<strong>{}</strong>").format(text)
+
+
+def link_to(text: str, url: str, language: str | None = None) -> Markup:
+    """A link to another site, opened apart from the page (the card's source)."""
+    return Markup('<a href="{}" target="_blank" rel="noopener noreferrer"{}>{}</a>').format(
+        url, lang_attr(language), text
+    )
 
 
 def script_json(data: Any) -> Markup:
@@ -58,7 +81,12 @@ templates = Environment(
 )
 templates.filters["markdown"] = markdown
 templates.filters["script_json"] = script_json
-templates.filters["long_date"] = long_date
+templates.filters["lang_attr"] = lang_attr
+templates.filters["lang_span"] = lang_span
+templates.filters["link_to"] = link_to
+templates.filters["anchor"] = anchor
+templates.filters["strong"] = strong
+templates.filters["code"] = code
 
 
 def render(template: str, **context: Any) -> str:

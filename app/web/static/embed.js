@@ -1,8 +1,10 @@
 /* conditions-api widget loader.
  *   <div data-condition="lumbar-muscle-spasm"></div>
  *   <script src="https://your-server/embed.js" async></script>
- * Optional: data-sections="symptoms,faqs", data-theme="dark" and data-editor-notes="true" (an editorial
- * preview with the editors' notes) on the div. Each card is fetched from
+ * Optional: data-sections="symptoms,faqs", data-theme="dark", data-lang="es" and data-editor-notes="true"
+ * (an editorial preview with the editors' notes) on the div. The card's language is data-lang, else the
+ * nearest lang attribute (the page's <html lang>), else the visitor's browser languages (Accept-Language);
+ * a language the server does not offer, or an entry not yet translated, falls back to English. Each card is fetched from
  * /embed/conditions/{slug} and shown inside a Shadow DOM, so the page's CSS and the card's never collide;
  * the card's JSON-LD is copied next to it for search engines. Nothing in the card can run a script: it is
  * parsed with DOMParser, which never executes, and the server escapes all content. */
@@ -11,8 +13,17 @@
   var script = document.currentScript;
   var base = new URL(script && script.src ? script.src : "/embed.js", document.baseURI);
 
+  // The language a card is asked for in: data-lang, else that of the page around it; "" lets the browser's
+  // Accept-Language decide.
+  function language(host) {
+    if (host.dataset.lang) return host.dataset.lang;
+    var around = host.closest("[lang]");
+    return around ? around.getAttribute("lang") : "";
+  }
+
   function cardUrl(host) {
     var url = new URL("/embed/conditions/" + encodeURIComponent(host.dataset.condition), base);
+    if (language(host)) url.searchParams.set("lang", language(host));
     if (host.dataset.sections) url.searchParams.set("sections", host.dataset.sections);
     if (host.dataset.theme) url.searchParams.set("theme", host.dataset.theme);
     if (host.dataset.editorNotes) url.searchParams.set("editor_notes", host.dataset.editorNotes);
@@ -32,13 +43,27 @@
     }
   }
 
-  // What a visitor reads when a card cannot be shown (UNAVAILABLE in app/representation/card.py, what the server's error page says);
-  // why it failed is for the site's developer: the element's data-error-detail attribute and a console warning.
-  var UNAVAILABLE = "This information is not available right now.";
+  // What a visitor reads when a card cannot be shown, by language: the catalogs' card_unavailable (what the
+  // server's error page says), filled in when the server sends this script; the first is the default language's.
+  // Why it failed is for the site's developer: the element's data-error-detail attribute and a console warning.
+  var UNAVAILABLE = /*UNAVAILABLE*/{};
+
+  // RFC 4647 lookup, as the server does: "es-MX", then "es"; else the default language.
+  function unavailable(tag) {
+    var subtags = (tag || "").toLowerCase().split("-");
+    for (; subtags.length; subtags.pop()) {
+      var key = subtags.join("-");
+      if (Object.prototype.hasOwnProperty.call(UNAVAILABLE, key)) return { lang: key, text: UNAVAILABLE[key] };
+    }
+    var first = Object.keys(UNAVAILABLE)[0] || "";
+    return { lang: first, text: first ? UNAVAILABLE[first] : "" };
+  }
 
   function showError(host, root, detail) {
     var box = document.createElement("p");
-    box.textContent = UNAVAILABLE;
+    var message = unavailable(language(host) || navigator.language);
+    box.lang = message.lang;
+    box.textContent = message.text;
     root.replaceChildren(box);
     host.dataset.errorDetail = detail;
     host.dataset.conditionState = "error";
