@@ -3,7 +3,8 @@
 A translation holds only words (app/content/translations.py); the record's structure, links, codes and dates stay
 the original's. Every name of a linked entry is replaced by that entry's translated name when it has one, so a
 Spanish page lists Spanish symptom names even where the page itself is not translated. An entry without a
-translation keeps its English words, and says which language was asked for (`language_unavailable`).
+translation is given wholly in English (linked names too), and says which language was asked for
+(`language_unavailable`).
 """
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -123,6 +124,11 @@ def localize_summaries(items: Sequence[ModelT], words: Words, asked: Negotiated)
     return [localize_record(item, words, asked) for item in items]
 
 
+# An entry without a translation is given wholly in its original's words, the names of what it links to included:
+# a page of English words with Spanish symptom names would be in no one language (nor could its JSON-LD say which).
+_NONE = Words(DEFAULT_LANGUAGE, {})
+
+
 def _translation_info(document: Mapping[str, Any]) -> dict[str, Any]:
     return {"by": document["translation"]["by"], "date": document["translation"]["date"]}
 
@@ -139,8 +145,8 @@ def localize_condition(detail: api.ConditionDetail, words: Words, asked: Negotia
     if _untouched(asked):
         return detail
     data = detail.model_dump()
-    _localize_links(data, words, asked)
     document = words.of(EntryType.condition.value, detail.slug)
+    _localize_links(data, words if document is not None else _NONE, asked)
     _entry(data, document, asked)
     if document is not None:
         for field in ("description", "editor_notes"):
@@ -162,9 +168,11 @@ def localize_term(detail: ModelT, uses: Sequence[Use], words: Words, asked: Nego
     if _untouched(asked):
         return detail
     data = detail.model_dump()
-    _localize_links(data, words, asked)
     key = _key_of(data["href"])
     document = words.of(*key) if key is not None else None
+    if document is None:
+        words = _NONE
+    _localize_links(data, words, asked)
     _entry(data, document, asked)
     if document is not None:
         data["description"] = document["description"]

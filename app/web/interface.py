@@ -15,13 +15,11 @@ from datetime import date, datetime
 from urllib.parse import urlencode
 
 from markupsafe import Markup
-from sqlmodel import Session
 
 from app.api.condition_lookup import Canonical, detail_or_canonical
 from app.core.locales import DEFAULT_LANGUAGE, Negotiated, locales, message
 from app.core.read_pool import ReadPool
 from app.models.public import ConditionDetail
-from app.representation.records import condition_record
 
 
 @dataclass(frozen=True)
@@ -91,18 +89,7 @@ def interface_for(negotiated: Negotiated, lang: str | None) -> Interface:
 DEFAULT_INTERFACE = Interface(DEFAULT_LANGUAGE)
 
 
-def _whole_record(session: Session, slug: str, asked: Negotiated) -> ConditionDetail | Canonical:
-    found = detail_or_canonical(session, slug, asked)
-    if isinstance(found, ConditionDetail) and found.language != asked.language:
-        # Not translated: the record names its linked entries in the language asked for, but a page of English
-        # words must not carry Spanish symptom names (in its JSON-LD): the record wholly in its own language,
-        # still saying which language was asked for.
-        record = condition_record(session, found.slug, Negotiated(found.language, found.language_unavailable))
-        return record if record is not None else found
-    return found
-
-
 async def find_readable_condition(db: ReadPool, slug: str, asked: Negotiated) -> ConditionDetail | Canonical:
     """A condition's record for a page for people: in the language asked for if translated, else wholly in its
     original's (an alias or another letter case is a `Canonical` to redirect to; none is NotFound)."""
-    return await db.run(_whole_record, slug, asked)
+    return await db.run(detail_or_canonical, slug, asked)

@@ -136,9 +136,13 @@ async def test_an_untranslated_entry_answers_in_english_saying_so(partly_transla
         "es",
         None,
     )
-    # Its links still name translated entries in Spanish; the untranslated symptom keeps its English name.
+    # Wholly in English: the names of what it links to too, though they have Spanish ones.
     names = [term["name"] for term in page["symptoms"]["items"][0]["terms"]]
-    assert names == ["Low back pain", "Nervio pinzado", "Dolor al tacto"]
+    assert names == ["Low back pain", "Pinched nerve", "Tenderness"]
+    # A translated page that lists the untranslated symptom names it in English, the rest in Spanish.
+    sciatica = (await partly_translated.get("/v1/conditions/lumbar-strain", params={"lang": "es"})).json()
+    linked = {term["slug"]: term["name"] for item in sciatica["symptoms"]["items"] for term in item["terms"]}
+    assert linked["low-back-pain"] == "Low back pain" and sciatica["language"] == "es"
     listed = (await partly_translated.get("/v1/conditions", params={"lang": "es", "limit": 100})).json()["items"]
     assert {item["slug"]: item["language"] for item in listed}["lumbar-muscle-spasm"] == "en"
     languages = (await partly_translated.get("/v1/languages")).json()["items"]
