@@ -380,6 +380,16 @@ def _count_words(connection: Connection, language: str, change: Counter[str]) ->
             connection.execute(text("DELETE FROM search_word_trigram WHERE rowid = :id"), {"id": row.id})
 
 
+def indexed_languages(connection: Connection) -> list[str]:
+    """The default language, and each other offered language that some entry is translated into: a language
+    with no translation would index the default's words again (a second index as large as the library's, for
+    nothing), and is searched in the default's index instead."""
+    translated = {row[0] for row in connection.execute(text("SELECT DISTINCT language FROM entry_translation"))}
+    return [
+        language for language in search_engine.languages() if language == DEFAULT_LANGUAGE or language in translated
+    ]
+
+
 def rebuild(connection: Connection) -> int:
     """Replace the whole index with the current content, in every language; returns the number of documents
     (all languages')."""
@@ -389,7 +399,7 @@ def rebuild(connection: Connection) -> int:
     frequencies: dict[str, Counter[str]] = {}
     with tempfile.TemporaryDirectory(prefix="conditions-api-index-") as scratch:
         root = Path(scratch)
-        for language in search_engine.languages():
+        for language in indexed_languages(connection):
             documents = _documents_in(connection, language)
             text_folder = search_engine.index_folder(root, search_engine.TEXT, language)
             _add(search_engine.open_index(search_engine.TEXT, text_folder, language), map(_text_document, documents))
@@ -452,15 +462,16 @@ def update(connection: Connection, conditions: Collection[str]) -> int | None:
     deleted, or their translation into any language was (the seed counts those as written), and whatever
     vocabulary terms changed in any language (how many conditions use a term counts: it orders type-ahead).
     Returns the number of documents written (all languages'), or None when
-    the change is too large to update in place or the languages offered changed (the caller rebuilds)."""
+    the change is too large to update in place or the languages indexed changed (the caller rebuilds)."""
     written = 0
     changes: dict[str, Counter[str]] = {}
     with tempfile.TemporaryDirectory(prefix="conditions-api-index-") as scratch:
         root = Path(scratch)
         search_engine.materialize(connection, root)
-        if search_engine.languages_in(root) != sorted(search_engine.languages()):
+        languages = indexed_languages(connection)
+        if search_engine.languages_in(root) != sorted(languages):
             return None
-        for language in search_engine.languages():
+        for language in languages:
             updated = _update_language(connection, root, language, conditions)
             if updated is None:
                 return None

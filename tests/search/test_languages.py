@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from app.content.search_index import indexed_languages
 from app.content.seed import seed
 from app.core.config import Settings
 from app.core.db import create_db_engine
@@ -151,3 +152,15 @@ async def test_accept_language_picks_the_language_and_answers_say_which(client: 
         assert "Accept-Language" in spanish.headers["vary"]
         assert spanish.json()["items"][0]["name"] == "Ciática"
         assert again.json() == english.json() and english.json() != spanish.json()
+
+
+def test_a_language_nothing_is_translated_into_gets_no_index_of_its_own(
+    write_engine: Engine, content_copy: Path
+) -> None:
+    """An English-only library (the benchmarks' synthetic ones) indexes once: Spanish searches use English's."""
+    seed(write_engine, content_copy)  # the seed folder without its translations
+    with write_engine.connect() as connection:
+        assert indexed_languages(connection) == ["en"]
+    with Session(write_engine) as session:
+        result = search.search(session, "back spasm", kinds=[], limit=3, offset=0, language="es")
+        assert (result.language, result.hits[0].slug) == ("en", "lumbar-muscle-spasm")
