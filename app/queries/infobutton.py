@@ -53,7 +53,10 @@ def knowledge_for(
         matched_code = found.matched.code
         matched_by = MatchedBy.code if matched_code == found.code.code else MatchedBy.ancestor
     elif display_name:
-        conditions = _searched(session, display_name, language)
+        # An EHR's display name is most often the code system's English one, whatever the reader's language.
+        conditions = _searched(session, display_name, language) or (
+            _searched(session, display_name, DEFAULT_LANGUAGE) if language != DEFAULT_LANGUAGE else []
+        )
         matched_by = MatchedBy.display_name if conditions else MatchedBy.nothing
     return Knowledge(
         conditions=conditions,

@@ -78,9 +78,16 @@ def _timestamp(moment: datetime) -> str:
     return aware.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _paragraph(text: str, css_class: str | None = None) -> str:
-    element = ET.Element("p", {"class": css_class} if css_class else {})
-    element.text = text
+def _paragraph(text: str, css_class: str | None = None, *, lang: str | None = None, quoted: str | None = None) -> str:
+    """A paragraph; `lang` marks one in another language than its entry's. `text` may hold one `{quoted}`, words
+    in the default language (an English translator's credit in a Spanish sentence), marked as such."""
+    attributes = {"class": css_class} if css_class else {}
+    element = ET.Element("p", {**attributes, "lang": lang} if lang else attributes)
+    before, _, after = text.partition("{quoted}")
+    element.text = before
+    if quoted is not None:
+        span = ET.SubElement(element, "span", {"lang": DEFAULT_LANGUAGE})
+        span.text, span.tail = quoted, after
     return ET.tostring(element, encoding="unicode", method="html")
 
 
@@ -113,10 +120,13 @@ def _summary_html(condition: Condition, shown: _Words, broader_code: str | None)
     if shown.aliases:
         also = message(language, "infobutton_also_called").format(names=", ".join(shown.aliases))
         parts.append(_paragraph(also, "also-called"))
-    parts.append(_paragraph(condition.source_attribution, "attribution"))
+    # The source's attribution and the translator's credit are the original's words, in English.
+    english = DEFAULT_LANGUAGE if language != DEFAULT_LANGUAGE else None
+    parts.append(_paragraph(condition.source_attribution, "attribution", lang=english))
     if shown.translation is not None:
         by, date = shown.translation["by"], shown.translation["date"]
-        parts.append(_paragraph(message(language, "infobutton_translation").format(by=by, date=date), "translation"))
+        credit = message(language, "infobutton_translation").format(by="{quoted}", date=date)
+        parts.append(_paragraph(credit, "translation", quoted=by))
     parts.append(_paragraph(message(language, "medical_notice"), "notice"))
     return "".join(parts)
 

@@ -106,7 +106,9 @@ async def test_a_spanish_request_is_answered_in_spanish(client: httpx.AsyncClien
     assert record["summary"] in entry.summary
     assert f"También llamado: {', '.join(record['aliases'])}" in entry.summary
     assert "Esta página cubre solo una parte de lo que significa SNOMED CT 55300003" in entry.summary
-    assert f"Traducción: {record['translation']['by']}" in entry.summary
+    # The translator's credit and the source's attribution are English words in a Spanish entry, marked so.
+    assert f"Traducción: <span lang=\"en\">{record['translation']['by']}</span>" in entry.summary
+    assert '<p class="attribution" lang="en">' in entry.summary
     assert message("es", "medical_notice") in entry.summary and MEDICAL_NOTICE not in entry.summary
     assert record["source"]["attribution"] == entry.rights  # the source's words, as the record gives them
     assert echoed(feed)["informationRecipient.languageCode.c"] == language
@@ -221,3 +223,10 @@ async def test_the_feed_is_cacheable_like_every_answer(client: httpx.AsyncClient
     again = await client.get(url, headers={"If-None-Match": first.headers["etag"]})
     assert again.status_code == 304
     assert (await client.get(url)).content == first.content  # the same question, the same bytes
+
+
+async def test_an_english_display_name_finds_pages_for_a_spanish_reader(client: httpx.AsyncClient) -> None:
+    """EHRs send the code system's display names, which are English, whatever the patient reads."""
+    request = medlineplus_request(ICD10_OID, "Z99.89", "Sciatica", language="es")
+    feed = read_feed(await client.get(on_our_host(request)))
+    assert [entry.title for entry in feed.entries][:1] == ["Ciática"]
