@@ -134,6 +134,12 @@ def condition_jsonld(detail: ConditionDetail, *, base_url: str) -> dict[str, Any
         "citation": source,
         "creditText": detail.source.attribution,
     }
+    if detail.translation is not None:
+        # A translation says what it translates and who or what translated it: a machine translation says so.
+        original = embed_url(base_url, detail.slug, detail.translation.original_language)
+        page["translationOfWork"] = {"@id": f"{original}#page"}
+        credit = message(language, "card_translation").format(by=detail.translation.by)
+        page["creditText"] = f"{detail.source.attribution} {credit}"
     graph = [page]
     if detail.faqs:
         graph.append(

@@ -107,7 +107,7 @@ async def test_a_spanish_request_is_answered_in_spanish(client: httpx.AsyncClien
     assert f"También llamado: {', '.join(record['aliases'])}" in entry.summary
     assert "Esta página cubre solo una parte de lo que significa SNOMED CT 55300003" in entry.summary
     # The translator's credit and the source's attribution are English words in a Spanish entry, marked so.
-    assert f"Traducción: <span lang=\"en\">{record['translation']['by']}</span>" in entry.summary
+    assert f'Traducción: <span lang="en">{record["translation"]["by"]}</span>' in entry.summary
     assert '<p class="attribution" lang="en">' in entry.summary
     assert message("es", "medical_notice") in entry.summary and MEDICAL_NOTICE not in entry.summary
     assert record["source"]["attribution"] == entry.rights  # the source's words, as the record gives them

@@ -156,3 +156,11 @@ async def test_code_lookups_name_their_conditions_in_the_language(client: httpx.
     assert icd10.json()["code"]["description"] == "Muscle spasm of back"  # the code system's own words
     hpo = (await client.get("/v1/codes/hpo/HP:0003419", params={"lang": "es"})).json()
     assert hpo["symptoms"][0]["name"] == "Dolor lumbar"
+
+
+async def test_spanish_json_ld_says_what_it_translates_and_who_translated_it(client: httpx.AsyncClient) -> None:
+    graph = (await client.get(f"{LUMBAR}/jsonld", params={"lang": "es"})).json()["@graph"]
+    page = graph[0]
+    assert (page["inLanguage"], page["name"]) == ("es", "Espasmo muscular lumbar")
+    assert page["translationOfWork"] == {"@id": "http://127.0.0.1:8000/embed/conditions/lumbar-muscle-spasm#page"}
+    assert "Traducción del original en inglés: Machine translation by an AI assistant" in page["creditText"]
