@@ -15,8 +15,9 @@ from app.core.locales import DEFAULT_LANGUAGE, Negotiated, offered
 
 # A BCP 47 language tag's shape (language, then subtags of letters and digits); validity beyond shape is
 # left to lookup: a well-formed tag we do not serve falls back to the default language, saying so.
+# An empty `lang=` is no preference; `es_ES` (a POSIX locale's spelling, common in page templates) is `es-ES`.
 LANGUAGE_TAG_PATTERN = explain_pattern(
-    r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$",
+    r"^([A-Za-z]{2,8}([-_][A-Za-z0-9]{1,8})*)?$",
     lambda value: f"'{value}' is not a language tag (BCP 47, e.g. 'es' or 'es-MX')",
 )
 MAX_RANGES = 32  # a browser sends a handful; a flood is not parsed
@@ -63,8 +64,9 @@ def lookup(language_range: str, languages: tuple[str, ...]) -> str | None:
 def negotiate(accept_language: str | None, lang: str | None = None) -> Negotiated:
     languages = offered()
     if lang:
-        found = lookup(lang, languages)
-        return Negotiated(found) if found else Negotiated(DEFAULT_LANGUAGE, unavailable=lang.lower())
+        tag = lang.replace("_", "-")
+        found = lookup(tag, languages)
+        return Negotiated(found) if found else Negotiated(DEFAULT_LANGUAGE, unavailable=tag.lower())
     ranges = accepted(accept_language or "")
     for language_range in ranges:
         if language_range == "*":

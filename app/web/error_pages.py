@@ -9,13 +9,14 @@ API clients, embed.js and curl still get the problem details themselves.
 """
 
 import json
+import re
 from typing import Any, get_args
 from urllib.parse import parse_qs
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.api.languages import negotiate
+from app.api.languages import LANGUAGE_TAG_PATTERN, negotiate
 from app.api.negotiation import wants_html_page
 from app.core.config import Settings
 from app.core.errors import PROBLEM_MEDIA_TYPE
@@ -46,7 +47,8 @@ def _language(scope: Scope) -> tuple[str, str | None]:
     """The language the failed page was asked in (`lang=`, else Accept-Language), as the page would have been
     (a malformed `lang` is the reason for the error, and gets the default language), and the `lang` to carry."""
     lang = _query(scope, "lang")[:MAX_LANG_LENGTH] or None
-    return negotiate(Headers(scope=scope).get("accept-language"), lang).language, lang
+    valid = lang if lang is not None and re.fullmatch(LANGUAGE_TAG_PATTERN, lang) else None
+    return negotiate(Headers(scope=scope).get("accept-language"), valid).language, lang
 
 
 class HtmlErrorPagesMiddleware:

@@ -27,7 +27,8 @@ def test_a_spanish_page_gets_the_spanish_card_by_script_and_by_iframe(
     expect(card.locator("h2")).to_have_text("Espasmo muscular lumbar")
     assert [h.strip() for h in card.locator("h3").all_inner_texts()][:6] == SECTIONS_ES
     expect(card.locator(".cc-notice")).to_have_text(message("es", "medical_notice"))
-    expect(card.locator(".cc-status")).to_have_text("Borrador: aún no revisado por un profesional de la salud.")
+    expect(card.locator(".cc-status").first).to_have_text("Borrador: aún no revisado por un profesional de la salud.")
+    expect(card.locator(".cc-status").nth(1)).to_contain_text("Traducción del original en inglés:")
     expect(card.locator(".cc-review")).to_contain_text("Última actualización el")
     # The host's lang="en" section asks nothing: data-lang does.
     by_data = page.locator("#by-data-lang article")
@@ -37,6 +38,9 @@ def test_a_spanish_page_gets_the_spanish_card_by_script_and_by_iframe(
         "Síntomas",
         "Cuándo buscar atención urgente",
     ]
+    # A page's sloppy lang is read as the tag it means (es_ES), or ignored when it is none (the browser decides).
+    expect(page.locator("#by-posix-lang article")).to_have_attribute("lang", "es")
+    expect(page.locator("#by-no-tag")).to_have_attribute("data-condition-state", "ready")
     # The Spanish card's structured data comes along, in Spanish.
     data = by_page.locator('script[type="application/ld+json"]').text_content() or ""
     assert '"inLanguage":"es"' in data and "Espasmo muscular lumbar" in data

@@ -45,3 +45,8 @@ def test_an_entry_without_the_translation_falls_back_to_english_naming_what_was_
     assert Negotiated("es").for_entry(translated=False) == Negotiated("en", unavailable="es")
     assert Negotiated("es").for_entry(translated=True) == Negotiated("es")
     assert Negotiated("en").for_entry(translated=False) == Negotiated("en")
+
+
+@pytest.mark.parametrize(("lang", "expected"), [("es_ES", Negotiated("es")), ("", Negotiated("en"))])
+def test_a_posix_spelling_is_a_tag_and_an_empty_lang_no_preference(lang: str, expected: Negotiated) -> None:
+    assert negotiate(None, lang) == expected

@@ -17,8 +17,11 @@
   // Accept-Language decide.
   function language(host) {
     if (host.dataset.lang) return host.dataset.lang;
+    // A page's own lang attribute is often sloppy ("es_ES", "x-default"): one that is not a language tag is
+    // ignored (the browser's languages decide) rather than turned into a card that fails.
     var around = host.closest("[lang]");
-    return around ? around.getAttribute("lang") : "";
+    var tag = around ? around.getAttribute("lang").replace(/_/g, "-") : "";
+    return /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(tag) ? tag : "";
   }
 
   function cardUrl(host) {
