@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import Depends, Header, Query
 
 from app.core.errors import explain_pattern
-from app.core.locales import DEFAULT_LANGUAGE, Negotiated, offered
+from app.core.locales import DEFAULT_LANGUAGE, Negotiated, lookup, offered
 
 # A BCP 47 language tag's shape (language, then subtags of letters and digits); validity beyond shape is
 # left to lookup: a well-formed tag we do not serve falls back to the default language, saying so.
@@ -45,20 +45,6 @@ def accepted(header: str) -> list[str]:
             ranges.append((quality, name.lower()))
     ranges.sort(key=lambda pair: -pair[0])
     return [name for _, name in ranges]
-
-
-def lookup(language_range: str, languages: tuple[str, ...]) -> str | None:
-    """RFC 4647 lookup of one range among offered tags: the range, then shorter prefixes of it."""
-    if language_range == "*":
-        return None  # "any": the caller picks the default
-    subtags = language_range.lower().split("-")
-    while subtags:
-        if "-".join(subtags) in languages:
-            return "-".join(subtags)
-        subtags.pop()
-        if subtags and len(subtags[-1]) == 1:  # a singleton ("x" of "x-private") is dropped with what follows
-            subtags.pop()
-    return None
 
 
 def negotiate(accept_language: str | None, lang: str | None = None) -> Negotiated:

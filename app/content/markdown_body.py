@@ -26,6 +26,7 @@ from markdown_it.token import Token
 from app.content.errors import ContentError
 from app.content.schema import FaqIn, PageItem, Section
 from app.content.slugs import SLUG_RE
+from app.core.locales import DEFAULT_LANGUAGE, locale
 
 LIST_SECTIONS = {
     "causes": "cause",
@@ -47,13 +48,12 @@ SECTION_HEADINGS = {
     "frequently asked questions": "faqs",
 }
 NOTE_PREFIX = "note:"
-ENGLISH_HEADINGS = ("Causes", "Symptoms", "Treatments", "Self-care", "When to seek urgent care", "FAQ")
 
 
 def _first_headings(headings: Mapping[str, str]) -> list[str]:
     """The headings to suggest: the first spelling of each section."""
     if headings is SECTION_HEADINGS:
-        return list(ENGLISH_HEADINGS)
+        return list(locale(DEFAULT_LANGUAGE).headings.values())
     first: dict[str, str] = {}
     for title, key in headings.items():
         first.setdefault(key, title[:1].upper() + title[1:])

@@ -195,7 +195,7 @@ def _condition_documents_in(
 ) -> Iterator[Document]:
     """Each condition's document in `language` (every condition's, or only those slugs')."""
     originals = _condition_documents(connection, conditions)
-    if language == search_engine.default_language():
+    if language == DEFAULT_LANGUAGE:
         yield from originals
         return
     translations = _translations(connection, "condition", language, conditions)
@@ -212,7 +212,7 @@ def _condition_documents_in(
 
 def _term_documents_in(connection: Connection, language: str) -> Iterator[Document]:
     originals = _term_documents(connection)
-    if language == search_engine.default_language():
+    if language == DEFAULT_LANGUAGE:
         yield from originals
         return
     translations = {kind: _translations(connection, kind, language) for kind, *_ in _TERMS}
@@ -269,7 +269,7 @@ def _name_keys(document: Document) -> Iterable[tantivy.Document]:
             order = (rank * 100_000 + 99_999 - min(document.uses, 99_999)) * 1_000 + min(len(label), 999)
             key = folded[match.start() :]
             yield tantivy.Document(
-                entry=f"{document.kind}:{document.slug}",
+                entry=document.key,
                 prefix=key,
                 key=key,
                 kind=document.kind,
@@ -293,7 +293,7 @@ def _text_document(document: Document) -> tantivy.Document:
         value for field, value in shown.items() if value for _ in range(search_engine.FIELD_REPEATS[field])
     )
     return tantivy.Document(
-        key=f"{document.kind}:{document.slug}",
+        key=document.key,
         kind=document.kind,
         slug=document.slug,
         language=document.language,

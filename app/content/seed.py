@@ -215,7 +215,8 @@ def _sync_translations(session: Session, translations: Iterable[Translation]) ->
     }
     gone = [key for key in stored if key not in wanted]
     changed = [key for key, translation in wanted.items() if stored.get(key) != translation.digest]
-    for kind, slug, language in [*gone, *changed]:
+    # A changed row is replaced; a new one (every row of a first seed) has nothing to delete.
+    for kind, slug, language in [*gone, *(key for key in changed if key in stored)]:
         session.execute(
             delete(EntryTranslation).where(
                 col(EntryTranslation.kind) == kind,

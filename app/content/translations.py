@@ -26,13 +26,6 @@ if TYPE_CHECKING:
     from app.content.library import ContentFolder
 
 TRANSLATIONS_DIR = "translations"
-_SECTION_NAMES = {
-    "causes": "Causes",
-    "symptoms": "Symptoms",
-    "treatments": "Treatments",
-    "self_care": "Self-care",
-    "red_flags": "When to seek urgent care",
-}
 
 
 @dataclass(frozen=True)
@@ -110,6 +103,7 @@ def _read_condition(
     found: Translated,
 ) -> str | None:
     """Check one translated condition file; returns the slug it translates when it names one."""
+    english = locales()[DEFAULT_LANGUAGE].headings  # errors name the original's sections as its file titles them
     page = split_page(path, path.read_bytes())
     if isinstance(page, ContentError):
         found.errors.append(page)
@@ -151,7 +145,7 @@ def _read_condition(
         wanted = original.term_links[key]
         for index, item in enumerate(section.items):
             if index >= len(wanted):
-                name = _SECTION_NAMES[key]
+                name = english[key]
                 message = f"{name}: the original has {len(wanted)} item(s); this is item {index + 1}"
                 errors.append(ContentError(path, item.line, message))
             elif item.terms != wanted[index].terms:
@@ -159,12 +153,12 @@ def _read_condition(
                 message = f"the item links other terms than the original's (line {wanted[index].line}): {links}"
                 errors.append(ContentError(path, item.line, message))
         if len(section.items) < len(wanted):
-            name = _SECTION_NAMES[key]
+            name = english[key]
             message = f"{name}: the original has {len(wanted)} item(s), this translation {len(section.items)}"
             errors.append(ContentError(path, page.body_first_line, message))
     for key in original.term_links:
         if key not in body.sections:
-            message = f"the original's section {_SECTION_NAMES[key]} is missing: translate it"
+            message = f"the original's section {english[key]} is missing: translate it"
             errors.append(ContentError(path, page.body_first_line, message))
     if original.faqs is not None and len(body.faqs) != original.faqs:
         message = f"the original has {original.faqs} FAQ(s), this translation {len(body.faqs)}"

@@ -24,6 +24,7 @@ class Locale:
     name: str  # the language's own name ("Español"), for a language switch
     headings: MappingProxyType[str, str]  # section key -> that language's heading in condition files
     note_prefix: str  # what starts an editor's note under a list item in that language's files ("Nota:")
+    search_stopwords: frozenset[str]  # function words dropped from search queries ("my", "mi"), accents folded
     messages: MappingProxyType[str, str]
 
     def message(self, key: str) -> str:
@@ -42,6 +43,7 @@ def _load(path: Path) -> Locale:
         name=data["name"],
         headings=MappingProxyType(dict(headings)),
         note_prefix=data["note_prefix"],
+        search_stopwords=frozenset(str(data.get("search_stopwords", "")).split()),
         messages=MappingProxyType({key: " ".join(str(text).split()) for key, text in data["messages"].items()}),
     )
 
@@ -91,6 +93,21 @@ class Negotiated:
         if translated or self.language == DEFAULT_LANGUAGE:
             return self
         return Negotiated(DEFAULT_LANGUAGE, unavailable=self.language)
+
+
+def lookup(language_range: str, languages: tuple[str, ...]) -> str | None:
+    """RFC 4647 §3.4 lookup of one range among offered tags: the range, then shorter prefixes of it (`es-MX`,
+    then `es`). Negotiation (app/api/languages.py) and the Infobutton's `languageCode` both ask here."""
+    if language_range == "*":
+        return None  # "any": the caller picks the default
+    subtags = language_range.lower().split("-")
+    while subtags:
+        if "-".join(subtags) in languages:
+            return "-".join(subtags)
+        subtags.pop()
+        if subtags and len(subtags[-1]) == 1:  # a singleton ("x" of "x-private") is dropped with what follows
+            subtags.pop()
+    return None
 
 
 DEFAULT = Negotiated(DEFAULT_LANGUAGE)  # what a request that names no language gets

@@ -19,7 +19,7 @@ from rapidfuzz.distance import OSA
 from sqlalchemy import text
 from sqlmodel import Session
 
-from app.core.locales import DEFAULT_LANGUAGE
+from app.core.locales import DEFAULT_LANGUAGE, locales
 from app.queries import search_engine
 from app.queries.search_engine import Opened
 
@@ -34,19 +34,6 @@ ELLIPSIS = "…"
 
 
 MAX_QUERY_LENGTH = 200  # room for a long question; the words past MAX_WORDS are not searched anyway
-# Function words people type ("pain down my leg", "dolor en la pierna") but that pages rarely share; dropped
-# from queries only, compared with accents folded ("qué" is "que"). A language missing here drops none.
-QUERY_STOPWORDS = {
-    "en": frozenset(
-        """a an the my me i i'm im of in on at to for with and or is are am was have has had it its from by this
-        that your you when what how do does can get got feel feels feeling really very""".split()
-    ),
-    "es": frozenset(
-        """a al algo como con cual cuando de del desde el ella en entre es esta estan este esto estoy hay la las
-        le les lo los me mi mis muy ni no nos o para pero por que se si sin siento sobre su sus tengo tiene un
-        una unas uno unos y ya yo""".split()
-    ),
-}
 
 
 def _folded(word: str) -> str:
@@ -59,7 +46,8 @@ def _words(query: str) -> list[str]:
 
 def meaningful_words(query: str, language: str = DEFAULT_LANGUAGE) -> list[str]:
     """The words of a query that are not function words ("my", "the", "a"; "mi", "el", "una")."""
-    stopwords = QUERY_STOPWORDS.get(language, frozenset())
+    # Function words people type but pages rarely share, from the language's catalog (compared folded).
+    stopwords = locales()[language].search_stopwords if language in locales() else frozenset()
     return [word for word in _words(query) if _folded(word) not in stopwords]
 
 

@@ -49,10 +49,6 @@ MAX_DELETED_SHARE = 0.1
 # Languages ---------------------------------------------------------------------------------------------------
 
 
-def default_language() -> str:
-    return DEFAULT_LANGUAGE
-
-
 def languages() -> list[str]:
     """The languages indexed: every language offered (a catalog in app/locales/), the default first."""
     return list(offered())
@@ -333,7 +329,7 @@ class OpenIndexes:
 
     def language(self, language: str) -> str:
         """The language searched for `language`: itself if indexed, else the default language."""
-        return language if language in self.texts else default_language()
+        return language if language in self.texts else DEFAULT_LANGUAGE
 
     def text_in(self, language: str) -> Opened:
         return self.texts[self.language(language)]
@@ -401,7 +397,7 @@ def _open(connection: Connection, digest: str) -> OpenIndexes:
     os.utime(folder)  # in use: not stale
     opened: dict[str, dict[str, Opened]] = {TEXT: {}, NAMES: {}}
     languages = languages_in(folder)
-    if default_language() not in languages:  # an older version's layout (`text/meta.json`)
+    if DEFAULT_LANGUAGE not in languages:  # an older version's layout (`text/meta.json`)
         raise NoSearchIndex("the database's search index does not fit this version: run `conditions-api seed`")
     for kind in (TEXT, NAMES):
         for language in languages:

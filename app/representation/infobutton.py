@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from app.core.locales import DEFAULT_LANGUAGE, message, offered
+from app.core.locales import DEFAULT_LANGUAGE, lookup, message, offered
 from app.models import Condition
 from app.models.code_systems import CodeSystem
 from app.models.infobutton import (
@@ -61,15 +61,14 @@ class KnowledgeRequest:
         return [AtomCategory(scheme=scheme.value, term=term) for scheme, term in echoed]
 
     @property
+    def offered_language(self) -> str | None:
+        """The offered language the request names (`es-MX` and `es_US` are Spanish), if it names one."""
+        return lookup(self.language.strip().replace("_", "-"), offered()) if self.language else None
+
+    @property
     def served_language(self) -> str:
-        """The offered language the feed is in: the one asked for (`es-MX` is Spanish), else the default."""
-        primary = primary_language(self.language)
-        return primary if primary in offered() else DEFAULT_LANGUAGE
-
-
-def primary_language(tag: str) -> str:
-    """A language tag's primary subtag (BCP 47): `en-US` and `EN` are English."""
-    return tag.strip().split("-")[0].split("_")[0].lower()
+        """The language the feed is in: the one asked for if offered, else the default."""
+        return self.offered_language or DEFAULT_LANGUAGE
 
 
 def _timestamp(moment: datetime) -> str:
@@ -131,18 +130,13 @@ def _summary_html(condition: Condition, shown: _Words, broader_code: str | None)
     return "".join(parts)
 
 
-def in_language(url: str, language: str) -> str:
-    """A URL of ours in `language` (`?lang=es`); the default language's needs no parameter."""
-    return url if language == DEFAULT_LANGUAGE else f"{url}?{urlencode({'lang': language})}"
-
-
 def _entry(
     condition: Condition, aliases: list[str], broader_code: str | None, words: Words, *, base_url: str
 ) -> AtomEntry:
     shown = _words(condition, aliases, words)
     # Links ask for the feed's language; an entry without a translation is English wherever it is read.
-    record = in_language(f"{base_url}{presenters.condition_href(condition.slug)}", words.language)
-    page = in_language(f"{base_url}{presenters.page_href('condition', condition.slug)}", words.language)
+    record = presenters.in_language(f"{base_url}{presenters.condition_href(condition.slug)}", words.language)
+    page = presenters.in_language(f"{base_url}{presenters.page_href('condition', condition.slug)}", words.language)
     links = [
         AtomLink(href=page, type="text/html", hreflang=shown.language, title=shown.name),
         AtomLink(href=record, type="application/json", hreflang=shown.language, title=shown.name),
@@ -178,7 +172,7 @@ def _subtitle(request: KnowledgeRequest, knowledge: Knowledge) -> str:
         found = say("display_name_matches", found=found, name=request.display_name)
     elif knowledge.matched_by is MatchedBy.nothing and request.display_name:
         found = say("display_name_unmatched", found=found, name=request.display_name)
-    if request.language and primary_language(request.language) != language:
+    if request.language and request.offered_language is None:
         found = say("language_unavailable", found=found, language=request.language)
     return f"{found}."
 

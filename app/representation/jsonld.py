@@ -10,6 +10,7 @@ from app.core.locales import DEFAULT_LANGUAGE, message
 from app.models.base import TreatmentKind
 from app.models.code_systems import CodeSystem, MappingMatch
 from app.models.public import ConditionDetail, SymptomRef, TreatmentItem
+from app.representation.presenters import in_language
 
 JSONLD_MEDIA_TYPE = "application/ld+json"
 JSONLD_SCHEMA = {
@@ -36,8 +37,7 @@ TREATMENT_TYPES: dict[TreatmentKind, str] = {
 def embed_url(base_url: str, slug: str, language: str = DEFAULT_LANGUAGE) -> str:
     """The card's address in a language: each language's page is a page of its own (its own `@id`), the
     default language's without a `lang` so its address stays what it always was."""
-    query = "" if language == DEFAULT_LANGUAGE else f"?lang={language}"
-    return f"{base_url}/embed/conditions/{slug}{query}"
+    return in_language(f"{base_url}/embed/conditions/{slug}", language)
 
 
 def _treatments(items: list[TreatmentItem]) -> list[dict[str, Any]]:

@@ -78,9 +78,7 @@ def keys_of(records: Iterable[BaseModel]) -> set[Key]:
 
 def words_for(session: Session, language: str, records: Iterable[BaseModel]) -> Words:
     """The translations a response of these records needs; none to load for the default language."""
-    if language == DEFAULT_LANGUAGE:
-        return Words(language, {})
-    return Words(language, translations.documents(session, language, keys_of(records)))
+    return words_of(session, language, keys_of(records) if language != DEFAULT_LANGUAGE else ())
 
 
 def words_of(session: Session, language: str, keys: Iterable[Key]) -> Words:
@@ -129,16 +127,10 @@ def localize_summaries(items: Sequence[ModelT], words: Words, asked: Negotiated)
 _NONE = Words(DEFAULT_LANGUAGE, {})
 
 
-def _translation_info(document: Mapping[str, Any]) -> dict[str, Any]:
-    return {"by": document["translation"]["by"], "date": document["translation"]["date"]}
-
-
-def _entry(data: dict[str, Any], document: Mapping[str, Any] | None, asked: Negotiated) -> Negotiated:
-    """Sets the record's own words and language fields; returns the language it is given in."""
-    given = asked.for_entry(document is not None)
-    data["language_unavailable"] = given.unavailable
-    data["translation"] = _translation_info(document) if document is not None else None
-    return given
+def _entry(data: dict[str, Any], document: Mapping[str, Any] | None, asked: Negotiated) -> None:
+    """Sets what the record says of its language: the one asked for when it is not in it, and its translator."""
+    data["language_unavailable"] = asked.for_entry(document is not None).unavailable
+    data["translation"] = dict(document["translation"]) if document is not None else None  # `by`, `date`
 
 
 def localize_condition(detail: api.ConditionDetail, words: Words, asked: Negotiated) -> api.ConditionDetail:

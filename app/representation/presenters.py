@@ -5,7 +5,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import groupby
 from typing import Protocol, TypeVar
+from urllib.parse import urlencode
 
+from app.core.locales import DEFAULT_LANGUAGE
 from app.models import Cause, ReviewStatus, Symptom, SymptomSection, Treatment, TreatmentSection
 from app.models import public as api
 from app.models.base import EntryType
@@ -350,3 +352,9 @@ def page_href(kind: str, slug: str) -> str:
     serves these pages, Infobutton feeds and CDS Hooks cards link to them, and home.js follows the same rule
     for the type-ahead."""
     return entry_href(kind, slug).removeprefix(API_PREFIX)
+
+
+def in_language(url: str, language: str) -> str:
+    """A URL of ours in `language` (`?lang=es`); the default language's needs no parameter, so its addresses stay
+    what they always were. Feeds, cards and JSON-LD link entries in the language they are read in."""
+    return url if language == DEFAULT_LANGUAGE else f"{url}?{urlencode({'lang': language})}"

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from app.api.condition_lookup import Canonical, redirect_to_canonical
+from app.api.condition_lookup import Canonical, find_condition, redirect_to_canonical
 from app.api.content_language import answered_in
 from app.api.deps import DatabaseDep, SettingsDep, reject_unknown_query_params
 from app.api.languages import LanguageDep
@@ -16,7 +16,7 @@ from app.core.errors import PROBLEM_RESPONSES
 from app.core.locales import DEFAULT_LANGUAGE, locales, message
 from app.representation.card import SECTIONS, UNAVAILABLE, chosen_sections
 from app.representation.jsonld import condition_jsonld
-from app.web.interface import Interface, find_readable_condition
+from app.web.interface import Interface
 from app.web.rendering import csp_hash, render, script_json, static_text
 
 EMBED_PREFIX = "/embed"
@@ -110,7 +110,7 @@ async def embed_condition(
     block); other clients get the problem details.
     """
     shown = chosen_sections(sections.split(",") if sections else None)  # the pattern admits known names only
-    detail = await find_readable_condition(db, slug, language)
+    detail = await find_condition(db, slug, language)
     if isinstance(detail, Canonical):
         return redirect_to_canonical(request, detail, lambda canonical: f"{EMBED_PREFIX}/conditions/{canonical}")
     interface = Interface(language.language)

@@ -16,10 +16,7 @@ from urllib.parse import urlencode
 
 from markupsafe import Markup
 
-from app.api.condition_lookup import Canonical, detail_or_canonical
-from app.core.locales import DEFAULT_LANGUAGE, Negotiated, locales, message
-from app.core.read_pool import ReadPool
-from app.models.public import ConditionDetail
+from app.core.locales import DEFAULT_LANGUAGE, locales, message
 
 
 @dataclass(frozen=True)
@@ -80,16 +77,3 @@ class Interface:
             LanguageLink(tag, locale.name, f"{path}?{urlencode({**kept, 'lang': tag})}", tag == self.language)
             for tag, locale in locales().items()
         ]
-
-
-def interface_for(negotiated: Negotiated, lang: str | None) -> Interface:
-    return Interface(negotiated.language, carried=lang or None)
-
-
-DEFAULT_INTERFACE = Interface(DEFAULT_LANGUAGE)
-
-
-async def find_readable_condition(db: ReadPool, slug: str, asked: Negotiated) -> ConditionDetail | Canonical:
-    """A condition's record for a page for people: in the language asked for if translated, else wholly in its
-    original's (an alias or another letter case is a `Canonical` to redirect to; none is NotFound)."""
-    return await db.run(detail_or_canonical, slug, asked)

@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlmodel import Session
 
 from app import __version__
-from app.api.condition_lookup import Canonical, redirect_to_canonical
+from app.api.condition_lookup import Canonical, find_condition, redirect_to_canonical
 from app.api.content_language import answered_in
 from app.api.deps import DatabaseDep, SettingsDep
 from app.api.languages import LanguageDep
@@ -31,7 +31,7 @@ from app.representation.card import SECTIONS, Section
 from app.representation.localize import localize_summaries, words_for
 from app.representation.presenters import page_href
 from app.representation.records import term_record
-from app.web.interface import Interface, find_readable_condition
+from app.web.interface import Interface
 from app.web.rendering import STATIC_DIR, csp_hash, render
 
 SITE_ASSETS = "/static/site"
@@ -176,7 +176,7 @@ def install_pages(app: FastAPI) -> None:
     async def condition_page(
         slug: str, request: Request, db: DatabaseDep, settings: SettingsDep, language: LanguageDep
     ) -> Response:
-        detail = await find_readable_condition(db, slug, language)
+        detail = await find_condition(db, slug, language)
         if isinstance(detail, Canonical):
             return redirect_to_canonical(request, detail, lambda c: f"/conditions/{c}")
         interface = _interface(request, language)

@@ -3,8 +3,8 @@
 
 import pytest
 
-from app.api.languages import accepted, lookup, negotiate
-from app.core.locales import Negotiated
+from app.api.languages import accepted, negotiate
+from app.core.locales import Negotiated, lookup
 
 
 def test_ranges_come_by_q_value_with_the_clients_order_among_equals() -> None:

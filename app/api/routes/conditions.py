@@ -138,11 +138,9 @@ def condition_page(
     rows, total = conditions.list_conditions(session, filters=filters, after=after, limit=limit)
     cursor = next_cursor([row.slug for row in rows], limit=limit)
     summaries = [presenters.condition_summary(row) for row in rows]
-    words = words_for(session, asked.language, summaries) if not expand else None
-    items = localize_summaries(summaries, words, asked) if words is not None else summaries
-    page = ConditionPage(items=items, next_cursor=cursor, total=total)
     if not expand:
-        return page
+        items = localize_summaries(summaries, words_for(session, asked.language, summaries), asked)
+        return ConditionPage(items=items, next_cursor=cursor, total=total)
     # Expansion loads the page's full records in a fixed number of queries, then keeps the fields asked for.
     ids = [row.id for row in rows if row.id is not None]
     caused = conditions.can_lead_to_by_condition(session, ids=ids) if "can_lead_to" in expand else {}
@@ -150,11 +148,11 @@ def condition_page(
         presenters.condition_detail(c, can_lead_to=caused.get(c.id or 0, []))
         for c in conditions.with_links(session, ids=ids)
     ]
-    words = words_for(session, asked.language, details)
+    words = words_for(session, asked.language, details)  # the records name their own entries and every link
     localized_details = (localize_condition(detail, words, asked) for detail in details)
     full = {detail.slug: detail.model_dump(mode="json", include=set(expand)) for detail in localized_details}
-    localized = localize_summaries(page.items, words, asked)
-    body = page.model_copy(update={"items": localized}).model_dump(mode="json")
+    items = localize_summaries(summaries, words, asked)
+    body = ConditionPage(items=items, next_cursor=cursor, total=total).model_dump(mode="json")
     for item in body["items"]:
         item.update({name: full[item["slug"]][name] for name in expand})
     return ExpandedPage(body, cursor)

@@ -56,12 +56,6 @@ async def list_changes(
     return await db.run(change_page, seq_of(since), limit=limit, language=language.language)
 
 
-def _in_language(href: str, language: str) -> str:
-    """An entry's URL in `language`: `lang=` keeps the language however the phone fetches it (the export's
-    records are those answers, so following the feed keeps a library in one language)."""
-    return href if language == DEFAULT_LANGUAGE else f"{href}?lang={language}"
-
-
 def change_page(session: Session, seq: int, *, limit: int, language: str = DEFAULT_LANGUAGE) -> ChangePage:
     rows = changes.after(session, seq=seq, limit=limit)
     if not rows and seq > (latest := changes.latest_seq(session)):
@@ -77,7 +71,9 @@ def change_page(session: Session, seq: int, *, limit: int, language: str = DEFAU
                 type=row.kind,
                 slug=row.slug,
                 action=row.action,
-                href=_in_language(presenters.entry_href(row.kind, row.slug), language)
+                # `lang=` keeps the language however the phone fetches it: following the feed keeps a library in
+                # the export's language.
+                href=presenters.in_language(presenters.entry_href(row.kind, row.slug), language)
                 if row.action == "upsert"
                 else None,
                 changed_at=row.changed_at,
